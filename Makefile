@@ -1,0 +1,46 @@
+# careerguide: the single entry point for people and CI.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON_FOR_VENV := $(shell command -v python3.13 2>/dev/null || command -v python3.12 2>/dev/null)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-fast serve lint screenshots bench backup restore clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "careerguide needs Python 3.13 or 3.12 (Django 6.1 needs >= 3.12)."; \
+		echo "Neither python3.13 nor python3.12 was found on PATH: install one (pyenv install 3.13) and retry."; \
+		exit 1; fi
+	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "$(PYTHON_FOR_VENV) is older than 3.12; careerguide needs 3.12 or newer."; exit 1; }
+	test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_content
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+serve: install
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn careerguide.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-$$(nproc)} --access-logfile -
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r careerguide tracks audits
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,130 @@
+"""Server-rendered SVG charts (and their text alternatives) for results and history."""
+
+from dataclasses import dataclass
+
+TREND_LIMIT = 12
+DEFAULT_COLOUR = ["#3b5bdb", "◆"]
+
+
+@dataclass
+class Bar:
+    slug: str
+    name: str
+    score: int
+    colour: str
+    symbol: str
+    y: int
+    width: float
+    recommended: bool
+
+
+def score_chart(result):
+    """One horizontal bar per track, longest = highest score."""
+    if not result:
+        return None
+    scores = result.get("scores", [])
+    colours = result.get("colours", {})
+    top = max((row["score"] for row in scores), default=0) or 1
+    recommended = set(result.get("recommended", []))
+    row_height = 34
+    bars = [
+        Bar(
+            slug=row["slug"],
+            name=row["name"],
+            score=row["score"],
+            colour=colours.get(row["slug"], DEFAULT_COLOUR)[0],
+            symbol=colours.get(row["slug"], DEFAULT_COLOUR)[1],
+            y=index * row_height,
+            width=round(340 * row["score"] / top, 1),
+            recommended=row["slug"] in recommended,
+        )
+        for index, row in enumerate(scores)
+    ]
+    return {"bars": bars, "height": len(bars) * row_height, "row_height": row_height}
+
+
+def trend_chart(rows):
+    """Which track came out on top in each finished audit, oldest to newest."""
+    points = []
+    for row in reversed(list(rows)):
+        result = row["result"] or {}
+        names = result.get("recommended_names") or []
+        slugs = result.get("recommended") or []
+        scores = {s["slug"]: s["score"] for s in result.get("scores", [])}
+        colours = result.get("colours", {})
+        track_order = [s["slug"] for s in result.get("scores", [])]
+        if not slugs:
+            continue
+        slug = slugs[0]
+        points.append(
+            {
+                "date": row["finished_at"],
+                "slug": slug,
+                "name": " & ".join(names),
+                "score": scores.get(slug, 0),
+                "colour": colours.get(slug, DEFAULT_COLOUR)[0],
+                "row": track_order.index(slug) if slug in track_order else 0,
+            }
+        )
+    if not points:
+        return None
+    width, step = 640, 0
+    if len(points) > 1:
+        step = (width - 120) / (len(points) - 1)
+    for index, point in enumerate(points):
+        point["x"] = round(60 + index * step) if len(points) > 1 else width // 2
+        point["y"] = 20 + point["row"] * 24
+    polyline = " ".join(f"{p['x']},{p['y']}" for p in points)
+    return {"points": points, "polyline": polyline, "width": width, "height": 20 + 9 * 24}
+
+
+def comparison(older, newer):
+    """Two finished audits side by side, with what changed marked."""
+    fields = [
+        ("years_label", "Years as an AI engineer"),
+        ("tried", "Areas tried"),
+        ("problems", "Problems that made you lose track of time"),
+        ("reading", "Free-time reading"),
+        ("talks", "Talks finished"),
+        ("companies", "Companies you want to work at"),
+    ]
+    rows = []
+    for key, label in fields:
+        before = as_list((older.answers_snapshot or {}).get(key))
+        after = as_list((newer.answers_snapshot or {}).get(key))
+        rows.append(
+            {
+                "label": label,
+                "before": before,
+                "after": after,
+                "added": [item for item in after if item not in before],
+                "removed": [item for item in before if item not in after],
+                "changed": before != after,
+            }
+        )
+    old_scores = {s["slug"]: s for s in (older.result or {}).get("scores", [])}
+    score_rows = []
+    for row in (newer.result or {}).get("scores", []):
+        before = old_scores.get(row["slug"], {}).get("score", 0)
+        score_rows.append(
+            {"name": row["name"], "before": before, "after": row["score"], "delta": row["score"] - before}
+        )
+    old_top = (older.result or {}).get("recommended_names", [])
+    new_top = (newer.result or {}).get("recommended_names", [])
+    return {
+        "older": older,
+        "newer": newer,
+        "rows": rows,
+        "score_rows": score_rows,
+        "old_top": old_top,
+        "new_top": new_top,
+        "top_changed": old_top != new_top,
+    }
+
+
+def as_list(value):
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]

@@ -1,0 +1,159 @@
+"""The curiosity audit: curator-edited questions, and each member's audits with their answers."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from tracks.models import NaturalKeyManager, Track
+
+
+class Question(models.Model):
+    """A question of steps 1, 2 (curiosity) or 5 (reflection); its options carry the weights."""
+
+    class Step(models.IntegerChoices):
+        PROBLEMS = 1, "Problems that made you lose track of time"
+        READING = 2, "What you read in your free time"
+        REFLECTION = 5, "Reflection"
+
+    slug = models.SlugField(unique=True)
+    step = models.PositiveSmallIntegerField(choices=Step.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    prompt = models.CharField(max_length=300)
+    help_text = models.CharField(max_length=300, blank=True)
+    allows_multiple = models.BooleanField(
+        default=True, help_text="Several options may be chosen (curiosity questions)."
+    )
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["step", "order", "id"]
+
+    def __str__(self):
+        return f"Step {self.step}: {self.prompt}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Option(models.Model):
+    class Warning(models.TextChoices):
+        PAY = "pay", "Pay is the main draw"
+        RELEASE_NOTES = "release_notes", "No appetite for weekly release notes"
+        DAY_JOB = "day_job", "The day job will not allow depth"
+        TREND = "trend", "Picked because it is hot this quarter"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=200)
+    warning = models.CharField(
+        max_length=20, choices=Warning.choices, blank=True,
+        help_text="Reflection answers only: the warning this answer raises.",
+    )
+    tracks = models.ManyToManyField(Track, through="OptionWeight", related_name="audit_options")
+
+    objects = NaturalKeyManager("question__slug", "key")
+
+    class Meta:
+        ordering = ["question__step", "question__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="unique_option_per_question")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.key)
+
+    natural_key.dependencies = ["audits.question"]
+
+
+class OptionWeight(models.Model):
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="weights")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="option_weights")
+    weight = models.PositiveSmallIntegerField(default=2)
+
+    objects = NaturalKeyManager("option__question__slug", "option__key", "track__slug")
+
+    class Meta:
+        ordering = ["option", "track__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["option", "track"], name="unique_weight_per_track")
+        ]
+
+    def __str__(self):
+        return f"{self.option} → {self.track.name} ×{self.weight}"
+
+    def natural_key(self):
+        return (*self.option.natural_key(), *self.track.natural_key())
+
+    natural_key.dependencies = ["audits.option", "tracks.track"]
+
+
+class Audit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINISHED = "finished", "Finished"
+
+    class Years(models.TextChoices):
+        UNDER_1 = "under-1", "Under 1 year"
+        ONE_TWO = "1-2", "1–2 years"
+        TWO_THREE = "2-3", "2–3 years"
+        THREE_FIVE = "3-5", "3–5 years"
+        FIVE_PLUS = "5-plus", "5+ years"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audits"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reached_step = models.PositiveSmallIntegerField(default=0)
+    years = models.CharField(max_length=10, choices=Years.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_activity_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(default=0)
+    # Filled when the audit is finished; never recomputed, so later curator edits change nothing.
+    answers_snapshot = models.JSONField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    scoring_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    top_tracks = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["member", "-created_at"], name="audit_member_newest")]
+
+    def __str__(self):
+        return f"Audit {self.id} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        if self.status == self.Status.FINISHED:
+            return reverse("audits:result", args=[self.id])
+        return reverse("audits:step", args=[self.id, self.reached_step])
+
+    @property
+    def is_finished(self):
+        return self.status == self.Status.FINISHED
+
+
+class AuditAnswer(models.Model):
+    """One step's answers; a row per step, so two tabs saving different steps never collide."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="answers")
+    step = models.PositiveSmallIntegerField()
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["step"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "step"], name="unique_answer_per_step")
+        ]
+
+    def __str__(self):
+        return f"Step {self.step} of {self.audit_id}"

@@ -1,0 +1,556 @@
+"""Score a curiosity audit: pure standard-library logic whose result is stored as a snapshot."""
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+SCORING_VERSION = 1
+
+TALK_POINTS = 3
+COMPANY_POINTS = 2
+EVIDENCE_PARTS = ("talks", "companies", "curiosity")
+
+# Tracks whose specialists read model release notes every week (the seed's burnout warning).
+RELEASE_NOTE_TRACKS = ("retrieval", "fine-tuning")
+FDE_SLUG = "forward-deployed"
+
+STAGE_BY_YEARS = {
+    "under-1": "too-early",
+    "1-2": "explore",
+    "2-3": "pivot",
+    "3-5": "deepen",
+    "5-plus": "deepen",
+}
+
+WARNING_TEXTS = {
+    "pay": (
+        "Pay is the wrong reason",
+        "“This track pays 25% more on levels.fyi” is not a reason to specialize. A premium of "
+        "10–30% over a generalist will not carry you through years of depth in work that does "
+        "not pull you in by itself.",
+    ),
+    "release_notes": (
+        "Release notes come with the job",
+        "{tracks} specialists keep up with model release notes every single week. If that "
+        "sounds like a chore, you are likely to burn out before the pay premium has paid you back.",
+    ),
+    "day_job": (
+        "Your day job has to allow the depth",
+        "Calling yourself a specialist only works if you may spend work time on that area. If "
+        "your manager wants more shipped features and less platform work, trying to be both is "
+        "the quickest way to burn out: talk to them first, or find a team where this is the job.",
+    ),
+    "trend": (
+        "Hot this quarter is not a reason",
+        "In 2024 the hot track was agents, in 2025 voice, and in 2026 attention is already moving "
+        "to long-context and memory. Chasing the trend resets your depth clock every year, "
+        "while the fundamentals that carry across tracks keep compounding.",
+    ),
+    "fde-not-a-downgrade": (
+        "Forward-deployed is not a downgrade",
+        "At Anthropic, OpenAI, Sierra and Decagon, FDE is a senior IC track with high pay and "
+        "unusual upside: you meet the most interesting enterprise problems before anyone else.",
+    ),
+}
+REFLECTION_CODES = ("pay", "release_notes", "day_job", "trend")
+
+
+@dataclass(frozen=True)
+class TrackRef:
+    """One of the nine tracks, in catalogue order."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence the member gave: the label they chose and its track weights."""
+
+    label: str
+    weights: dict[str, int]
+
+
+@dataclass(frozen=True)
+class AuditInput:
+    """Everything the scoring needs from one audit, detached from the database."""
+
+    tracks: tuple[TrackRef, ...]
+    years: str
+    tried: tuple[str, ...] = ()
+    problems: tuple[Signal, ...] = ()
+    reading: tuple[Signal, ...] = ()
+    talks: tuple[Signal, ...] = ()
+    companies: tuple[Signal, ...] = ()
+    warnings: frozenset[str] = frozenset()
+
+
+# --- small text helpers ---------------------------------------------------------------------
+
+
+def join_words(items: Iterable[str], conjunction: str = "and") -> str:
+    """Join items in natural English: "A", "A and B", "A, B and C"."""
+    words = [item for item in items if item]
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def _quoted(labels: Iterable[str]) -> str:
+    return join_words(f"“{label}”" for label in labels)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item and item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def _points(value: int) -> str:
+    return f"{value} point" if value in (1, -1) else f"{value} points"
+
+
+def _talk_phrase(labels: list[str]) -> str:
+    if not labels:
+        return "a conference talk"
+    if len(labels) == 1:
+        return f"a talk at {labels[0]}"
+    return f"talks at {join_words(labels)}"
+
+
+# --- reading the input defensively ----------------------------------------------------------
+
+
+def _label(signal: object) -> str:
+    label = getattr(signal, "label", "")
+    return str(label).strip() if label else ""
+
+
+def _weights(signal: object, known: Mapping[str, str]) -> dict[str, int]:
+    """The signal's weights restricted to known track slugs; anything malformed is skipped."""
+    raw = getattr(signal, "weights", None)
+    if not isinstance(raw, Mapping):
+        return {}
+    out: dict[str, int] = {}
+    for slug, weight in raw.items():
+        if not isinstance(slug, str) or slug not in known:
+            continue
+        if isinstance(weight, float) and not math.isfinite(weight):
+            continue
+        try:
+            value = int(weight)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        out[slug] = out.get(slug, 0) + value
+    return out
+
+
+def _signals(value: object) -> tuple:
+    if value is None or isinstance(value, (str, bytes, Mapping)):
+        return ()
+    try:
+        return tuple(value)  # type: ignore[arg-type]
+    except TypeError:
+        return ()
+
+
+def _strings(value: object) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    return {item for item in _signals(value) if isinstance(item, str)}
+
+
+class _Evidence:
+    """Parsed input: catalogue, per-track points and which signals support which track."""
+
+    def __init__(self, audit: AuditInput):
+        self.order: list[str] = []
+        self.names: dict[str, str] = {}
+        for track in _signals(getattr(audit, "tracks", ())):
+            slug = getattr(track, "slug", None)
+            if isinstance(slug, str) and slug and slug not in self.names:
+                self.order.append(slug)
+                self.names[slug] = str(getattr(track, "name", "") or slug)
+
+        self.parts = {slug: dict.fromkeys(EVIDENCE_PARTS, 0) for slug in self.order}
+        self.talk_tracks: set[str] = set()
+        self.company_tracks: set[str] = set()
+        # (label, weights) pairs, kept so the explanation can name the member's own answers.
+        self.talks = self._read(audit, "talks")
+        self.companies = self._read(audit, "companies")
+        self.curiosity = self._read(audit, "problems") + self._read(audit, "reading")
+
+        for _, weights in self.talks:
+            for slug, weight in weights.items():
+                self.parts[slug]["talks"] += TALK_POINTS * weight
+                if weight > 0:
+                    self.talk_tracks.add(slug)
+        for _, weights in self.companies:
+            for slug, weight in weights.items():
+                self.parts[slug]["companies"] += COMPANY_POINTS * weight
+                if weight > 0:
+                    self.company_tracks.add(slug)
+        for _, weights in self.curiosity:
+            for slug, weight in weights.items():
+                self.parts[slug]["curiosity"] += weight
+
+        self.tried = _strings(getattr(audit, "tried", ())) & set(self.order)
+        self.flags = _strings(getattr(audit, "warnings", frozenset()))
+        years = getattr(audit, "years", "")
+        self.years = years if isinstance(years, str) else ""
+
+    def _read(self, audit: AuditInput, attr: str) -> list[tuple[str, dict[str, int]]]:
+        return [
+            (_label(signal), _weights(signal, self.names))
+            for signal in _signals(getattr(audit, attr, ()))
+        ]
+
+    def total(self, slug: str) -> int:
+        return sum(self.parts[slug].values())
+
+    def curiosity_score(self, slug: str) -> int:
+        return self.parts[slug]["curiosity"]
+
+    def in_order(self, slugs: Iterable[str]) -> list[str]:
+        wanted = set(slugs)
+        return [slug for slug in self.order if slug in wanted]
+
+    def supporting(self, pairs: list[tuple[str, dict[str, int]]], slug: str) -> list[str]:
+        return _unique(label for label, weights in pairs if weights.get(slug, 0) > 0)
+
+    def name_list(self, slugs: Iterable[str], conjunction: str = "and") -> str:
+        return join_words((self.names[slug] for slug in slugs), conjunction)
+
+
+def _top(candidates: list[str], key) -> list[str]:
+    if not candidates:
+        return []
+    best = max(key(slug) for slug in candidates)
+    return [slug for slug in candidates if key(slug) == best]
+
+
+# --- explanation sentences -----------------------------------------------------------------
+
+
+def _curiosity_sentence(ev: _Evidence, slug: str, prefix: str = "You also chose") -> str | None:
+    labels = ev.supporting(ev.curiosity, slug)
+    if not labels:
+        return None
+    verb = "points" if len(labels) == 1 else "point"
+    return f"{prefix} {_quoted(labels)}, which {verb} to {ev.names[slug]}."
+
+
+def _breakdown(ev: _Evidence, slug: str) -> str:
+    parts = ev.parts[slug]
+    return (
+        f"{ev.names[slug]} scores {_points(ev.total(slug))} in all: {parts['talks']} from "
+        f"talks, {parts['companies']} from companies and {parts['curiosity']} from what you "
+        f"enjoy and read."
+    )
+
+
+def _tie_sentence(ev: _Evidence, recommended: list[str], key, what: str) -> str | None:
+    if len(recommended) < 2:
+        return None
+    value = key(recommended[0])
+    return (
+        f"{ev.name_list(recommended)} tie at {_points(value)} {what}, so we show them all; "
+        f"another finished talk or a retake of the curiosity steps will separate them."
+    )
+
+
+def _explain_overlap(ev: _Evidence, recommended: list[str], overlap: list[str]) -> list[str]:
+    sentences = []
+    for slug in recommended:
+        talks = ev.supporting(ev.talks, slug)
+        companies = ev.supporting(ev.companies, slug)
+        verb = "hires" if len(companies) == 1 else "hire"
+        where = join_words(companies) or "the companies you picked"
+        sentences.append(
+            f"You finished {_talk_phrase(talks)} and want to work at {where}, "
+            f"which {verb} deep {ev.names[slug]} roles."
+        )
+        extra = _curiosity_sentence(ev, slug)
+        if extra:
+            sentences.append(extra)
+        sentences.append(_breakdown(ev, slug))
+    tie = _tie_sentence(ev, recommended, ev.total, "each")
+    if tie:
+        sentences.append(tie)
+    others = [slug for slug in overlap if slug not in recommended]
+    if others:
+        verb = "is" if len(others) == 1 else "are"
+        sentences.append(
+            f"{ev.name_list(others)} {verb} also where your talks and companies meet, "
+            f"but with fewer points overall."
+        )
+    return sentences
+
+
+def _explain_talks(ev: _Evidence, recommended: list[str]) -> list[str]:
+    sentences = []
+    for slug in recommended:
+        talks = ev.supporting(ev.talks, slug)
+        sentences.append(f"You finished {_talk_phrase(talks)}, which points to {ev.names[slug]}.")
+        extra = _curiosity_sentence(ev, slug)
+        if extra:
+            sentences.append(extra)
+    company_labels = _unique(label for label, _ in ev.companies)
+    company_tracks = ev.in_order(ev.company_tracks)
+    if company_labels and company_tracks:
+        verb = "hires" if len(company_labels) == 1 else "hire"
+        sentences.append(
+            f"You want to work at {join_words(company_labels)}, which {verb} deep roles in "
+            f"{ev.name_list(company_tracks)}, so your talks and your companies do not overlap."
+        )
+    elif company_labels:
+        sentences.append(
+            f"You want to work at {join_words(company_labels)}, but we have no track they hire "
+            f"for, so your talks and your companies do not overlap."
+        )
+    else:
+        sentences.append(
+            "You did not pick any companies, so there is no overlap to check your talks "
+            "against yet."
+        )
+    sentences.append(
+        "When the two disagree, follow the talks: the pull of work you actually finish lasts "
+        "longer than any pay premium does."
+    )
+    tie = _tie_sentence(ev, recommended, ev.total, "each")
+    if tie:
+        sentences.append(tie)
+    return sentences
+
+
+def _explain_curiosity(ev: _Evidence, recommended: list[str]) -> list[str]:
+    sentences = [
+        "You have not finished a conference talk yet, so this rests only on the problems that "
+        "absorbed you and what you read for fun: a weak signal."
+    ]
+    for slug in recommended:
+        sentence = _curiosity_sentence(ev, slug, prefix="You chose")
+        if sentence:
+            sentences.append(sentence)
+    tie = _tie_sentence(ev, recommended, ev.curiosity_score, "from your curiosity answers")
+    if tie:
+        sentences.append(tie)
+    company_labels = _unique(label for label, _ in ev.companies)
+    company_tracks = ev.in_order(ev.company_tracks)
+    if company_labels and company_tracks:
+        verb = "hires" if len(company_labels) == 1 else "hire"
+        sentences.append(
+            f"{join_words(company_labels)} {verb} for {ev.name_list(company_tracks)}, but "
+            f"without a finished talk there is nothing for that to overlap with."
+        )
+    sentences.append(
+        f"Finish one conference talk in {ev.name_list(recommended, 'or')} this year, then retake "
+        f"the audit to see whether the leaning holds."
+    )
+    return sentences
+
+
+def _explain_none(ev: _Evidence) -> list[str]:
+    sentences = [
+        "There is not enough to go on yet: you have not finished a conference talk, and none of "
+        "your answers about problems or reading points to a track."
+    ]
+    company_labels = _unique(label for label, _ in ev.companies)
+    if company_labels:
+        verb = "shows" if len(company_labels) == 1 else "show"
+        sentences.append(
+            f"{join_words(company_labels)} {verb} where you would like to work, but companies "
+            f"alone say where the pay is, not where your energy is."
+        )
+    sentences.append(
+        "Block two hours: note the AI problems that made you lose track of time, what you read "
+        "in your free time, and finish one conference talk, then take the audit again."
+    )
+    return sentences
+
+
+# --- stage, headline, warnings -------------------------------------------------------------
+
+
+def _stage(ev: _Evidence, basis: str, recommended: list[str]) -> dict:
+    code = STAGE_BY_YEARS.get(ev.years, "unknown")
+    clear = basis in ("overlap", "talks") and len(recommended) == 1
+    if ev.years == "5-plus" and not clear:
+        code = "refusing"
+    leaning = ev.name_list(recommended, "or")
+    untried = [ev.names[slug] for slug in ev.order if slug not in ev.tried]
+    untried_note = ""
+    if ev.tried and untried:
+        untried_note = f" Areas you have not tried yet: {join_words(untried)}."
+
+    if code == "too-early":
+        title = "Not yet: stay a generalist"
+        advice = (
+            "In your first year, breadth across prompting, retrieval, evals and observability is "
+            "worth more than depth in any one, and you cannot know what energizes you before you "
+            "have tried each. Stay a generalist for at least a year and treat the leaning below "
+            "as something to watch, not a decision." + untried_note
+        )
+    elif code == "explore":
+        title = "Keep exploring: the pivot is near"
+        advice = (
+            "Keep trying the areas you have not worked in yet. By years 2–3 you will have shipped "
+            "4–8 features and felt which problems you enjoy debugging at 11pm; that is the "
+            "moment to pick." + untried_note
+        )
+    elif code == "pivot":
+        title = "The natural moment to specialize"
+        if recommended:
+            advice = (
+                "You have shipped enough to know which problems you would debug at 11pm. Become "
+                f"the person your team brings {leaning} problems to: take the next decision in "
+                "that area, write its eval suite, give a brown-bag. The title follows the work."
+            )
+        else:
+            advice = (
+                "This is when most engineers specialize, but you need a leaning first: finish a "
+                "conference talk in the area that excites you and retake the audit."
+            )
+    elif code == "deepen":
+        title = "Go deeper"
+        if recommended:
+            advice = (
+                f"Build depth in {leaning} at team level: be the one your team brings these "
+                "problems to. Three months of being that person beats six months of rewriting "
+                "your résumé."
+            )
+        else:
+            advice = (
+                "You are past the usual pivot point without a leaning yet: finish a conference "
+                "talk in the area that pulls you and retake the audit soon."
+            )
+    elif code == "refusing":
+        title = "Refusing to specialize"
+        advice = (
+            "Past year 5, “I'm a generalist AI engineer” often means someone with depth somewhere "
+            "could replace you at any level. Senior pay rewards depth: pick one track"
+            + (f", {leaning} for a start," if recommended else "")
+            + " and go deep."
+        )
+    else:
+        title = "Career stage not given"
+        advice = (
+            "Tell us how long you have worked as an AI engineer and we can say whether now is the "
+            "time: not in year 1, naturally around years 2–3."
+        )
+    return {"code": code, "title": title, "advice": advice}
+
+
+def _headline(ev: _Evidence, basis: str, recommended: list[str], stage_code: str) -> str:
+    names = ev.name_list(recommended)
+    tied = " (tied)" if len(recommended) > 1 else ""
+    lead = "Your early leaning is" if stage_code == "too-early" else "We recommend"
+    if basis == "overlap":
+        match = "strong matches" if len(recommended) > 1 else "a strong match"
+        return (
+            f"{lead} {names}{tied}, {match}: the talks you finish and the companies you want "
+            f"meet there."
+        )
+    if basis == "talks":
+        if ev.companies:
+            gap = "the companies you picked do not hire for it"
+        else:
+            gap = "you picked no companies to confirm it"
+        return (
+            f"{lead} {names}{tied}, a moderate signal: your finished talks point there, but {gap}."
+        )
+    if basis == "curiosity":
+        return (
+            f"Your curiosity leans toward {names}{tied}, a weak signal until you finish a "
+            f"conference talk in it."
+        )
+    return "Not enough to go on yet, so there is no recommendation for now."
+
+
+def _warnings(ev: _Evidence, recommended: list[str]) -> list[dict]:
+    out = []
+    for code in REFLECTION_CODES:
+        if code not in ev.flags:
+            continue
+        title, text = WARNING_TEXTS[code]
+        if code == "release_notes":
+            hit = [slug for slug in RELEASE_NOTE_TRACKS if slug in recommended]
+            if not hit:
+                continue
+            text = text.format(tracks=ev.name_list(hit))
+        out.append({"code": code, "title": title, "text": text})
+    if FDE_SLUG in recommended:
+        title, text = WARNING_TEXTS["fde-not-a-downgrade"]
+        out.append({"code": "fde-not-a-downgrade", "title": title, "text": text})
+    return out
+
+
+def _tried_sentence(ev: _Evidence, recommended: list[str]) -> str | None:
+    if not ev.tried:
+        return None
+    untried = [slug for slug in recommended if slug not in ev.tried]
+    if not untried:
+        return None
+    return (
+        f"You have not listed {ev.name_list(untried, 'or')} among the areas you have tried: "
+        f"give it a real project at work before you commit."
+    )
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
+def score(audit: AuditInput) -> dict:
+    """Score one audit; the result is plain JSON data, safe to store as a snapshot."""
+    ev = _Evidence(audit)
+    overlap = ev.in_order(ev.talk_tracks & ev.company_tracks)
+    talks_only = ev.in_order(ev.talk_tracks)
+    curious = [slug for slug in ev.order if ev.curiosity_score(slug) > 0]
+
+    if overlap:
+        basis, recommended = "overlap", _top(overlap, ev.total)
+        explanation = _explain_overlap(ev, recommended, overlap)
+    elif talks_only:
+        basis, recommended = "talks", _top(talks_only, ev.total)
+        explanation = _explain_talks(ev, recommended)
+    elif curious:
+        basis, recommended = "curiosity", _top(curious, ev.curiosity_score)
+        explanation = _explain_curiosity(ev, recommended)
+    else:
+        basis, recommended = "none", []
+        explanation = _explain_none(ev)
+
+    tried = _tried_sentence(ev, recommended)
+    if tried:
+        explanation.append(tried)
+    stage = _stage(ev, basis, recommended)
+
+    return {
+        "version": SCORING_VERSION,
+        "basis": basis,
+        "recommended": list(recommended),
+        "recommended_names": [ev.names[slug] for slug in recommended],
+        "scores": [
+            {
+                "slug": slug,
+                "name": ev.names[slug],
+                "score": ev.total(slug),
+                "talks": ev.parts[slug]["talks"],
+                "companies": ev.parts[slug]["companies"],
+                "curiosity": ev.parts[slug]["curiosity"],
+                "in_talks": slug in ev.talk_tracks,
+                "in_companies": slug in ev.company_tracks,
+            }
+            for slug in ev.order
+        ],
+        "headline": _headline(ev, basis, recommended, stage["code"]),
+        "explanation": explanation,
+        "stage": stage,
+        "warnings": _warnings(ev, recommended),
+    }

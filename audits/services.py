@@ -1,0 +1,202 @@
+"""The audit's rules: starting, saving a step, finishing with a scored snapshot, exporting."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from tracks.models import Company, CompanyTrack, ConferenceTrack, GuideSection, Track
+
+from . import scoring
+from .models import Audit, AuditAnswer, Option
+from .steps import LAST_STEP
+
+# A gap longer than this between two steps is a break, not time spent on the audit.
+ACTIVE_GAP = timedelta(minutes=30)
+
+
+def start_audit(member, copy_from=None):
+    audit = Audit.objects.create(member=member)
+    if copy_from is not None:
+        AuditAnswer.objects.bulk_create(
+            AuditAnswer(audit=audit, step=answer.step, data=answer.data)
+            for answer in copy_from.answers.all()
+        )
+        audit.years = copy_from.years
+        audit.save(update_fields=["years"])
+    return audit
+
+
+def record_activity(audit):
+    """Add the time since the member's last step to the audit's time spent."""
+    now = timezone.now()
+    gap = now - audit.last_activity_at
+    seconds = int(min(gap, ACTIVE_GAP).total_seconds()) if gap > timedelta(0) else 0
+    Audit.objects.filter(pk=audit.pk).update(
+        seconds_spent=F("seconds_spent") + seconds, last_activity_at=now
+    )
+    audit.seconds_spent += seconds
+    audit.last_activity_at = now
+
+
+def save_step(audit, number, data):
+    """Store one step's answers; each step is its own row, so parallel tabs never clobber."""
+    AuditAnswer.objects.update_or_create(audit=audit, step=number, defaults={"data": data})
+    changes = {"reached_step": Greatest("reached_step", min(number + 1, LAST_STEP))}
+    if number == 0:
+        changes["years"] = data.get("years", "")
+        audit.years = changes["years"]
+    Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(**changes)
+    audit.reached_step = max(audit.reached_step, min(number + 1, LAST_STEP))
+    record_activity(audit)
+
+
+def finish_audit(audit_id, member):
+    """Score the audit once; a second (or simultaneous) submit finds it finished and stops."""
+    with transaction.atomic():
+        audit = Audit.objects.select_for_update().get(pk=audit_id, member=member)
+        if audit.is_finished:
+            return audit, False
+        answers = {answer.step: answer.data for answer in audit.answers.all()}
+        audit_input, snapshot = gather(answers)
+        result = scoring.score(audit_input)
+        result["next_steps"] = next_steps(result["recommended"])
+        result["colours"] = {t.slug: [t.colour, t.symbol] for t in Track.objects.all()}
+        audit.status = Audit.Status.FINISHED
+        audit.answers_snapshot = snapshot
+        audit.result = result
+        audit.scoring_version = result["version"]
+        audit.top_tracks = ", ".join(result["recommended_names"])[:200]
+        audit.finished_at = timezone.now()
+        audit.save()
+    return audit, True
+
+
+def gather(answers):
+    """The member's stored answers, resolved against today's catalogue, for scoring and keeping."""
+    tracks = list(Track.objects.all())
+    names = {t.slug: t.name for t in tracks}
+    context = answers.get(0, {})
+    years = context.get("years", "")
+    tried = [slug for slug in context.get("tried", []) if slug in names]
+
+    options = list(
+        Option.objects.filter(question__step__in=[1, 2, 5])
+        .select_related("question")
+        .prefetch_related("weights__track")
+    )
+    chosen = {1: [], 2: [], 5: []}
+    for option in options:
+        question = option.question
+        picked = answers.get(question.step, {}).get(question.slug)
+        if picked is None:
+            continue
+        if option.key in picked if isinstance(picked, list) else option.key == picked:
+            chosen[question.step].append(option)
+
+    def curiosity(step):
+        return tuple(
+            scoring.Signal(o.label, {w.track.slug: w.weight for w in o.weights.all()})
+            for o in chosen[step]
+        )
+
+    talk_keys = set(answers.get(3, {}).get("talks", []))
+    talks = [
+        session
+        for session in ConferenceTrack.objects.select_related("conference", "track")
+        if f"{session.conference.slug}:{session.track.slug}" in talk_keys
+    ]
+    company_slugs = set(answers.get(4, {}).get("companies", []))
+    companies = list(
+        Company.objects.filter(slug__in=company_slugs).prefetch_related(
+            Prefetch("hiring", queryset=CompanyTrack.objects.select_related("track"))
+        )
+    )
+    reflection = chosen[5]
+
+    audit_input = scoring.AuditInput(
+        tracks=tuple(scoring.TrackRef(t.slug, t.name) for t in tracks),
+        years=years,
+        tried=tuple(tried),
+        problems=curiosity(1),
+        reading=curiosity(2),
+        talks=tuple(scoring.Signal(s.label, {s.track.slug: 1}) for s in talks),
+        companies=tuple(
+            scoring.Signal(c.name, {h.track.slug: 1 for h in c.hiring.all()}) for c in companies
+        ),
+        warnings=frozenset(o.warning for o in reflection if o.warning),
+    )
+    snapshot = {
+        "years": years,
+        "years_label": Audit.Years(years).label if years in Audit.Years.values else "",
+        "tried": [names[slug] for slug in tried],
+        "problems": [o.label for o in chosen[1]],
+        "note": answers.get(1, {}).get("note", ""),
+        "reading": [o.label for o in chosen[2]],
+        "talks": [s.label for s in talks],
+        "companies": [c.name for c in companies],
+        "reflection": [{"question": o.question.prompt, "answer": o.label} for o in reflection],
+    }
+    return audit_input, snapshot
+
+
+def next_steps(recommended):
+    """What to do next for each recommended track, kept with the result."""
+    if not recommended:
+        return []
+    tracks = Track.objects.filter(slug__in=recommended).prefetch_related(
+        "skills",
+        Prefetch("sessions", queryset=ConferenceTrack.objects.select_related("conference")),
+        Prefetch("hiring", queryset=CompanyTrack.objects.select_related("company")),
+        "project_listings__project",
+    )
+    highlight = GuideSection.objects.filter(kind=GuideSection.Kind.HIGHLIGHT).first()
+    steps = []
+    for track in tracks:
+        skills = [skill.name for skill in track.skills.all()]
+        steps.append(
+            {
+                "slug": track.slug,
+                "name": track.name,
+                "url": track.get_absolute_url(),
+                "conferences": [s.label for s in track.sessions.all()],
+                "projects": [listing.project.name for listing in track.project_listings.all()],
+                "companies": [
+                    {"name": h.company.name, "slug": h.company.slug, "team": h.team}
+                    for h in track.hiring.all()
+                ],
+                "become_the_person": become_the_person(track.name, skills),
+                "highlight": highlight.title if highlight else "",
+            }
+        )
+    return steps
+
+
+def become_the_person(track_name, skills):
+    first = skills[0] if skills else track_name.lower()
+    second = skills[1] if len(skills) > 1 else first
+    return [
+        f"Ask to own the next decision about {first} on your team.",
+        f"Write the team's evaluation suite for its {track_name.lower()} work.",
+        f"Give a brown-bag talk on {second}.",
+        "Keep at it for three months: being the person your team brings these problems to "
+        "counts for more than a new title.",
+    ]
+
+
+def audit_as_dict(audit):
+    """A JSON-ready record of one audit: its answers and (when finished) the result snapshot."""
+    return {
+        "id": str(audit.id),
+        "status": audit.status,
+        "created_at": audit.created_at.isoformat(),
+        "finished_at": audit.finished_at.isoformat() if audit.finished_at else None,
+        "years": audit.years,
+        "seconds_spent": audit.seconds_spent,
+        "answers": audit.answers_snapshot
+        or {str(answer.step): answer.data for answer in audit.answers.all()},
+        "result": audit.result,
+        "scoring_version": audit.scoring_version,
+    }

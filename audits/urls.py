@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audits"
+urlpatterns = [
+    path("", views.history, name="history"),
+    path("new/", views.new_audit, name="new"),
+    path("compare/", views.compare, name="compare"),
+    path("<uuid:audit_id>/", views.audit_detail, name="detail"),
+    path("<uuid:audit_id>/step/<int:step>/", views.audit_step, name="step"),
+    path("<uuid:audit_id>/result/", views.result, name="result"),
+    path("<uuid:audit_id>/print/", views.result_print, name="print"),
+    path("<uuid:audit_id>/export.json", views.export_json, name="export_json"),
+    path("<uuid:audit_id>/retake/", views.retake, name="retake"),
+    path("<uuid:audit_id>/delete/", views.delete_audit, name="delete"),
+]

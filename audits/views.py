@@ -1,0 +1,202 @@
+"""The audit as a member walks it: start, one step per screen, result, history, compare."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from . import charts, services
+from .models import Audit
+from .steps import LAST_STEP, STEPS, TOTAL_STEPS, step_form
+
+HISTORY_PAGE_SIZE = 20
+
+
+def member_audit(request, audit_id, **filters):
+    """The member's own audit, or 404: another member's audit must look like no audit at all."""
+    return get_object_or_404(Audit, pk=audit_id, member=request.user, **filters)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_audit(request):
+    if request.method == "POST":
+        audit = services.start_audit(request.user)
+        messages.success(request, "Your audit has started. Every step is saved as you go.")
+        return redirect("audits:step", audit.id, 0)
+    drafts = request.user.audits.filter(status=Audit.Status.DRAFT).order_by("-updated_at")[:3]
+    last = request.user.audits.filter(status=Audit.Status.FINISHED).first()
+    return render(request, "audits/new.html", {"drafts": drafts, "last": last})
+
+
+@login_required
+@require_POST
+def retake(request, audit_id):
+    source = member_audit(request, audit_id)
+    audit = services.start_audit(request.user, copy_from=source)
+    messages.success(request, "A new audit has started with your previous answers filled in.")
+    return redirect("audits:step", audit.id, 0)
+
+
+@login_required
+@require_GET
+def audit_detail(request, audit_id):
+    audit = member_audit(request, audit_id)
+    return redirect(audit.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_step(request, audit_id, step):
+    audit = member_audit(request, audit_id)
+    if step > LAST_STEP:
+        raise Http404("No such step.")
+    if audit.is_finished:
+        if request.method == "POST" and step == LAST_STEP:
+            # The last step submitted again (a double click, a second tab): one result stands.
+            return finished_redirect(request, audit)
+        messages.info(request, "This audit is finished. Retake it to change your answers.")
+        if request.method == "POST":
+            return render_result(request, audit, status=409)
+        return redirect("audits:result", audit.id)
+    if step > audit.reached_step:
+        messages.warning(
+            request, f"Please answer step {audit.reached_step + 1} first; steps go in order."
+        )
+        if request.method == "POST":
+            return render_step(request, audit, audit.reached_step, status=400)
+        return redirect("audits:step", audit.id, audit.reached_step)
+
+    if request.method == "POST":
+        form = step_form(step, data=request.POST)
+        if not form.is_valid():
+            return render_step(request, audit, step, form=form, status=400)
+        services.save_step(audit, step, form.stored_data())
+        if step == LAST_STEP:
+            audit, _created = services.finish_audit(audit.id, request.user)
+            messages.success(request, "Your audit is finished. Here is what it says.")
+            return finished_redirect(request, audit)
+        next_step = step + 1
+        if request.htmx:
+            response = render_step(
+                request, audit, next_step, announcement=f"Step {step + 1} saved."
+            )
+            return push_url(response, reverse("audits:step", args=[audit.id, next_step]))
+        return redirect("audits:step", audit.id, next_step)
+    return render_step(request, audit, step)
+
+
+def finished_redirect(request, audit):
+    url = reverse("audits:result", args=[audit.id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def render_step(request, audit, number, form=None, status=200, announcement=""):
+    stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
+    form = form or step_form(number, stored=stored or {})
+    step = STEPS[number]
+    context = {
+        "audit": audit,
+        "step": step,
+        "steps": STEPS,
+        "total": TOTAL_STEPS,
+        "form": form,
+        "announcement": announcement or (f"Step {step.position} of {TOTAL_STEPS}: {step.title}"),
+        "minutes_spent": audit.seconds_spent // 60,
+    }
+    template = "audits/step.html#step" if request.htmx and not request.htmx.history_restore_request else "audits/step.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def result(request, audit_id):
+    audit = member_audit(request, audit_id)
+    if not audit.is_finished:
+        messages.info(request, "This audit is still a draft: here is where you stopped.")
+        return redirect("audits:step", audit.id, audit.reached_step)
+    return render_result(request, audit)
+
+
+def render_result(request, audit, status=200, template="audits/result.html"):
+    context = {
+        "audit": audit,
+        "result": audit.result,
+        "answers": audit.answers_snapshot,
+        "chart": charts.score_chart(audit.result),
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def result_print(request, audit_id):
+    audit = member_audit(request, audit_id, status=Audit.Status.FINISHED)
+    return render_result(request, audit, template="audits/print.html")
+
+
+@login_required
+@require_GET
+def export_json(request, audit_id):
+    audit = member_audit(request, audit_id)
+    body = json.dumps(services.audit_as_dict(audit), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    filename = f"careerguide-audit-{audit.created_at:%Y-%m-%d}-{str(audit.id)[:8]}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_audit(request, audit_id):
+    audit = member_audit(request, audit_id)
+    if request.method == "POST":
+        audit.delete()
+        messages.success(request, "The audit was deleted.")
+        return redirect("audits:history")
+    return render(request, "audits/delete.html", {"audit": audit})
+
+
+@login_required
+@require_GET
+def history(request):
+    audits = request.user.audits.only(
+        "id", "status", "created_at", "finished_at", "top_tracks", "years", "reached_step"
+    )
+    page = Paginator(audits, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    trend = charts.trend_chart(
+        request.user.audits.filter(status=Audit.Status.FINISHED)
+        .order_by("-finished_at")
+        .values("finished_at", "result")[: charts.TREND_LIMIT]
+    )
+    return render(
+        request,
+        "audits/history.html",
+        {"page": page, "trend": trend, "latest": page.object_list[0] if page.object_list else None},
+    )
+
+
+@login_required
+@require_GET
+def compare(request):
+    ids = request.GET.getlist("audit")
+    if len(ids) != 2 or ids[0] == ids[1]:
+        messages.warning(request, "Choose two different finished audits to compare.")
+        return redirect("audits:history")
+    try:
+        found = {
+            str(a.id): a
+            for a in request.user.audits.filter(pk__in=ids, status=Audit.Status.FINISHED)
+        }
+    except Exception as error:  # a malformed UUID
+        raise Http404("No such audit.") from error
+    if len(found) != 2:
+        raise Http404("No such audit.")
+    older, newer = sorted(found.values(), key=lambda a: a.finished_at)
+    return render(request, "audits/compare.html", charts.comparison(older, newer))

@@ -1,0 +1,103 @@
+"""Shared fixtures: the seeded catalogue, members and curators, and Chromium for browser tests."""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple-42"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the catalogue once; each test runs in a transaction that leaves it as it was."""
+    with django_db_blocker.unblock():
+        call_command("seed_content", verbosity=0)
+
+
+@pytest.fixture
+def content(db):
+    """The seeded catalogue (already loaded by django_db_setup; reloaded after a flush)."""
+    from tracks.models import Track
+
+    if not Track.objects.exists():
+        call_command("seed_content", verbosity=0)
+
+
+@pytest.fixture
+def make_member(db, django_user_model):
+    def make(username="ada", **extra):
+        return django_user_model.objects.create_user(
+            username=username, email=f"{username}@example.com", password=PASSWORD, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def member(make_member):
+    return make_member("ada")
+
+
+@pytest.fixture
+def other_member(make_member):
+    return make_member("grace")
+
+
+@pytest.fixture
+def curator(make_member):
+    user = make_member("curie", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+# Browser tests --------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    have_chromium = shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
+    for item in items:
+        if "e2e" not in item.nodeid.split("/"):
+            continue
+        item.add_marker(pytest.mark.e2e)
+        if not have_chromium:
+            if os.environ.get("CI"):
+                raise pytest.UsageError(f"CI must run the browser tests, but {CHROMIUM} is missing.")
+            item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain http; production settings redirect it to https."""
+    settings.SECURE_SSL_REDIRECT = False

@@ -1,0 +1,161 @@
+"""The public catalogue: every page answers with its content in a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tracks.models import (
+    Company,
+    CompanyTrack,
+    Conference,
+    ConferenceTrack,
+    Project,
+    ProjectTrack,
+    QuickCheckQuestion,
+    Skill,
+    Track,
+)
+
+pytestmark = pytest.mark.usefixtures("content")
+
+PAGES = {
+    "home": ("/", ["Take the curiosity audit", "Retrieval", "Forward-Deployed Engineer"]),
+    "tracks": ("/tracks/", ["The nine durable tracks", "Evals &amp; quality", "hybrid search"]),
+    "track": ("/tracks/retrieval/", ["RAG quality", "Glean", "SIGIR", "Qdrant", "library science"]),
+    "companies": ("/companies/", ["Anthropic", "Hebbia", "Together AI", "Palantir"]),
+    "company": ("/companies/anthropic/", ["Claude Code", "post-training", "Agents"]),
+    "conferences": ("/conferences/", ["NeurIPS", "systems track", "agent workshops", "SIGIR"]),
+    "projects": ("/projects/", ["Promptfoo", "red-team templates", "Inspect AI", "vLLM"]),
+    "guide": ("/guide/", ["Quick check", "Year 2–3", "Specialize at the team level"]),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_public_page_shows_its_content(client, name):
+    url, texts = PAGES[name]
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in texts:
+        assert text in page, f"{text!r} missing from {url}"
+
+
+def grow_catalogue(factor=10):
+    """Add many more companies, conferences, projects and skills, linked to every track."""
+    tracks = list(Track.objects.all())
+    for n in range(factor * 10):
+        company = Company.objects.create(name=f"Extra Company {n}", slug=f"extra-company-{n}")
+        conference = Conference.objects.create(
+            name=f"Extra Conf {n}", slug=f"extra-conf-{n}", kind="industry"
+        )
+        project = Project.objects.create(name=f"Extra Project {n}", slug=f"extra-project-{n}")
+        for track in tracks[: 1 + n % 9]:
+            CompanyTrack.objects.create(company=company, track=track, team="extra")
+            ConferenceTrack.objects.create(conference=conference, track=track, session="s")
+            ProjectTrack.objects.create(project=project, track=track)
+        Skill.objects.create(track=tracks[n % 9], name=f"extra skill {n}")
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+QUERY_BUDGET = {
+    "home": 2,
+    "tracks": 2,
+    "track": 8,
+    "companies": 3,
+    "company": 2,
+    "conferences": 2,
+    "projects": 2,
+    "guide": 3,
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_runs_a_fixed_number_of_queries_whatever_the_rows(client, name, django_assert_num_queries):
+    url = PAGES[name][0]
+    with django_assert_num_queries(QUERY_BUDGET[name]):
+        client.get(url)
+    grow_catalogue()
+    with django_assert_num_queries(QUERY_BUDGET[name]):
+        client.get(url)
+
+
+def test_tracks_filter_by_skill_company_and_conference(client):
+    for query, expected, absent in [
+        ("reranking", "Retrieval", "Voice"),
+        ("Modal", "Inference", "Retrieval"),
+        ("SIGGRAPH", "Multimodal", "Agents"),
+    ]:
+        page = client.get("/tracks/", {"q": query}).content.decode()
+        assert expected in page
+        assert f">{absent}<" not in page.replace("</a>", "<")
+
+
+def test_tracks_filter_answers_htmx_with_only_the_results(client):
+    response = client.get(
+        "/tracks/", {"q": "Glean"}, headers={"HX-Request": "true", "HX-Target": "track-results"}
+    )
+    page = response.content.decode()
+    assert 'id="track-results"' in page
+    assert "<html" not in page
+    assert "Retrieval" in page
+
+
+def test_tracks_filter_with_no_match_says_so(client):
+    page = client.get("/tracks/", {"q": "knitting"}).content.decode()
+    assert "No track matches" in page
+
+
+def test_companies_matrix_filters_by_track(client):
+    page = client.get("/companies/", {"track": "voice"}).content.decode()
+    assert "ElevenLabs" in page
+    assert "Glean" not in page.split('id="company-matrix"')[1].split("Track key")[0]
+
+
+def test_unknown_track_and_company_are_styled_404s(client):
+    for url in ["/tracks/knitting/", "/companies/acme-unknown/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "We couldn" in response.content.decode()
+
+
+def test_unpublished_track_disappears_from_the_catalogue(client):
+    Track.objects.filter(slug="voice").update(published=False)
+    assert client.get("/tracks/voice/").status_code == 404
+    assert "/tracks/voice/" not in client.get("/tracks/").content.decode()
+
+
+def test_quick_check_right_and_wrong_answers_without_javascript(client):
+    question = QuickCheckQuestion.objects.prefetch_related("options").first()
+    right = next(o for o in question.options.all() if o.is_correct)
+    wrong = next(o for o in question.options.all() if not o.is_correct)
+    url = reverse("tracks:quick_check_answer", args=[question.slug])
+    response = client.get(url, {"answer": right.key})
+    assert response.status_code == 200
+    assert "Right." in response.content.decode()
+    assert "<html" in response.content.decode()
+    assert "Not quite." in client.get(url, {"answer": wrong.key}).content.decode()
+
+
+def test_quick_check_with_htmx_returns_the_question_only(client):
+    question = QuickCheckQuestion.objects.first()
+    url = reverse("tracks:quick_check_answer", args=[question.slug])
+    page = client.get(url, {"answer": "zzz"}, headers={"HX-Request": "true"})
+    assert page.status_code == 400
+    assert "Choose one of the options" in page.content.decode()
+    assert "<html" not in page.content.decode()
+
+
+def test_healthz_answers_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_post_to_a_catalogue_page_is_refused(client):
+    assert client.post("/tracks/").status_code == 405

@@ -1,0 +1,112 @@
+"""Planned queries for the catalogue pages: each page's rows in a fixed number of queries."""
+
+from collections import Counter
+
+from django.db.models import Prefetch, Q
+
+from .models import (
+    Company,
+    CompanyTrack,
+    Conference,
+    ConferenceTrack,
+    GuideSection,
+    Project,
+    ProjectTrack,
+    QuickCheckQuestion,
+    Track,
+)
+
+
+def published_tracks():
+    return Track.objects.filter(published=True)
+
+
+def tracks_for_cards(query=""):
+    """Tracks with their skills, filtered by a skill, company, conference or track name."""
+    tracks = published_tracks().prefetch_related("skills")
+    query = query.strip()
+    if query:
+        tracks = tracks.filter(
+            Q(name__icontains=query)
+            | Q(owns__icontains=query)
+            | Q(skills__name__icontains=query)
+            | Q(skills__tools__icontains=query)
+            | Q(companies__name__icontains=query)
+            | Q(conferences__name__icontains=query)
+            | Q(sessions__session__icontains=query)
+            | Q(projects__name__icontains=query)
+        ).distinct()
+    return tracks
+
+
+def track_with_everything(slug):
+    track = (
+        published_tracks()
+        .prefetch_related(
+            "skills",
+            "backgrounds",
+            Prefetch("hiring", queryset=CompanyTrack.objects.select_related("company")),
+            Prefetch("sessions", queryset=ConferenceTrack.objects.select_related("conference")),
+            Prefetch("project_listings", queryset=ProjectTrack.objects.select_related("project")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    return track
+
+
+def related_tracks(track, limit=3):
+    """Other tracks that share the most hiring companies with this one."""
+    company_ids = [hiring.company_id for hiring in track.hiring.all()]
+    shared = Counter(
+        CompanyTrack.objects.filter(company_id__in=company_ids, track__published=True)
+        .exclude(track=track)
+        .values_list("track_id", flat=True)
+    )
+    if not shared:
+        return []
+    by_id = published_tracks().in_bulk(list(shared))
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], by_id[item[0]].number))
+    return [(by_id[track_id], count) for track_id, count in ranked[:limit]]
+
+
+def companies_with_tracks():
+    return Company.objects.prefetch_related(
+        Prefetch(
+            "hiring",
+            queryset=CompanyTrack.objects.filter(track__published=True).select_related("track"),
+        )
+    )
+
+
+def company_with_tracks(slug):
+    return companies_with_tracks().filter(slug=slug).first()
+
+
+def conferences_with_sessions():
+    return Conference.objects.prefetch_related(
+        Prefetch(
+            "sessions",
+            queryset=ConferenceTrack.objects.filter(track__published=True).select_related("track"),
+        )
+    )
+
+
+def projects_with_tracks():
+    return Project.objects.prefetch_related(
+        Prefetch(
+            "listings",
+            queryset=ProjectTrack.objects.filter(track__published=True).select_related("track"),
+        )
+    )
+
+
+def guide_sections():
+    sections = {}
+    for section in GuideSection.objects.order_by("order", "id"):
+        sections.setdefault(section.kind, []).append(section)
+    return sections
+
+
+def quick_check_questions():
+    return QuickCheckQuestion.objects.prefetch_related("options")
