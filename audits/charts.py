@@ -107,7 +107,12 @@ def comparison(older, newer):
     for row in (newer.result or {}).get("scores", []):
         before = old_scores.get(row["slug"], {}).get("score", 0)
         score_rows.append(
-            {"name": row["name"], "before": before, "after": row["score"], "delta": row["score"] - before}
+            {
+                "name": row["name"],
+                "before": before,
+                "after": row["score"],
+                "delta": row["score"] - before,
+            }
         )
     old_top = (older.result or {}).get("recommended_names", [])
     new_top = (newer.result or {}).get("recommended_names", [])

@@ -50,7 +50,9 @@ class Option(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(max_length=200)
     warning = models.CharField(
-        max_length=20, choices=Warning.choices, blank=True,
+        max_length=20,
+        choices=Warning.choices,
+        blank=True,
         help_text="Reflection answers only: the warning this answer raises.",
     )
     tracks = models.ManyToManyField(Track, through="OptionWeight", related_name="audit_options")

@@ -56,7 +56,8 @@ STEPS = [
         4,
         "companies",
         "Where do the companies you would most like to work at need depth?",
-        "Choose the companies you would most like to work at; each hires deep roles in some tracks.",
+        "Choose the companies you would most like to work at; each hires deep roles in "
+        "some tracks.",
     ),
     Step(
         5,
@@ -69,7 +70,7 @@ STEPS = [
 
 
 class StepForm(forms.Form):
-    """A step's answers as they are stored: `initial_from_data` and `cleaned_data` share one shape."""
+    """A step's answers, stored in the shape of `cleaned_data` and shown again from it."""
 
     def __init__(self, *args, stored=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +114,9 @@ class StepForm(forms.Form):
             groups = []
             for key, label in field.choices:
                 if isinstance(label, list | tuple):
-                    groups.append((key, [self.option(bound, v, text, selected) for v, text in label]))
+                    groups.append(
+                        (key, [self.option(bound, v, text, selected) for v, text in label])
+                    )
                     continue
                 if not groups or groups[-1][0] is not None:
                     groups.append((None, []))
@@ -223,9 +226,7 @@ class TalksForm(StepForm):
                 (f"{session.conference.slug}:{session.track.slug}", session.label)
             )
         self.groups = groups
-        self.fields["talks"].choices = [
-            (track.name, choices) for track, choices in groups.items()
-        ]
+        self.fields["talks"].choices = [(track.name, choices) for track, choices in groups.items()]
 
 
 class CompaniesForm(StepForm):

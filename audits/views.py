@@ -110,7 +110,11 @@ def render_step(request, audit, number, form=None, status=200, announcement=""):
         "announcement": announcement or (f"Step {step.position} of {TOTAL_STEPS}: {step.title}"),
         "minutes_spent": audit.seconds_spent // 60,
     }
-    template = "audits/step.html#step" if request.htmx and not request.htmx.history_restore_request else "audits/step.html"
+    template = (
+        "audits/step.html#step"
+        if request.htmx and not request.htmx.history_restore_request
+        else "audits/step.html"
+    )
     return render(request, template, context, status=status)
 
 
@@ -125,8 +129,20 @@ def result(request, audit_id):
 
 
 def render_result(request, audit, status=200, template="audits/result.html"):
+    colours = audit.result.get("colours", {})
+    picks = [
+        {
+            "name": name,
+            "colour": colours.get(slug, charts.DEFAULT_COLOUR)[0],
+            "symbol": colours.get(slug, charts.DEFAULT_COLOUR)[1],
+        }
+        for slug, name in zip(
+            audit.result["recommended"], audit.result["recommended_names"], strict=False
+        )
+    ]
     context = {
         "audit": audit,
+        "picks": picks,
         "result": audit.result,
         "answers": audit.answers_snapshot,
         "chart": charts.score_chart(audit.result),

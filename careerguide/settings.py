@@ -233,7 +233,10 @@ SEED_CONTENT = [
         "tracks/fixtures/guide.json",
         ["tracks.guidesection", "tracks.quickcheckquestion", "tracks.quickcheckoption"],
     ),
-    ("audits/fixtures/audit_questions.json", ["audits.question", "audits.option", "audits.optionweight"]),
+    (
+        "audits/fixtures/audit_questions.json",
+        ["audits.question", "audits.option", "audits.optionweight"],
+    ),
 ]
 
 if TESTING:

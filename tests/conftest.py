@@ -88,7 +88,9 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.e2e)
         if not have_chromium:
             if os.environ.get("CI"):
-                raise pytest.UsageError(f"CI must run the browser tests, but {CHROMIUM} is missing.")
+                raise pytest.UsageError(
+                    f"CI must run the browser tests, but {CHROMIUM} is missing."
+                )
             item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
 
 

@@ -144,9 +144,7 @@ def test_logged_in_member_visiting_sign_up_or_log_in_goes_to_history(member_clie
 
 @pytest.mark.django_db
 def test_log_in_welcomes_the_member_back(client, member):
-    response = client.post(
-        reverse("login"), {"username": "ada", "password": PASSWORD}, follow=True
-    )
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD}, follow=True)
 
     assert response.redirect_chain[0] == (reverse("audits:history"), 302)
     assert is_logged_in(client)
@@ -320,9 +318,7 @@ def test_delete_page_warns_that_all_my_audits_go_too(member_client, member):
 
 
 @pytest.mark.django_db
-def test_delete_with_my_password_removes_me_and_my_audits(
-    member_client, member, django_user_model
-):
+def test_delete_with_my_password_removes_me_and_my_audits(member_client, member, django_user_model):
     Audit.objects.create(member=member)
     Audit.objects.create(member=member)
     stranger = django_user_model.objects.create_user(username="eve", password=PASSWORD)

@@ -3,10 +3,10 @@
 import json
 
 import pytest
+from audit_helpers import RETRIEVAL_ANSWERS, post_step, start, step_url, walk
 from django.urls import reverse
 
 from audits.models import Audit, AuditAnswer
-from audit_helpers import RETRIEVAL_ANSWERS, post_step, start, step_url, walk
 
 pytestmark = pytest.mark.usefixtures("content")
 
@@ -56,7 +56,9 @@ def test_sigir_and_glean_recommend_retrieval_with_reasons(member_client):
 def test_each_step_is_saved_and_shown_again_when_resumed(member_client):
     audit = start(member_client)
     post_step(member_client, audit, 0, RETRIEVAL_ANSWERS[0])
-    post_step(member_client, audit, 1, {"lost-track-of-time": ["chunking-strategy"], "note": "acronyms"})
+    post_step(
+        member_client, audit, 1, {"lost-track-of-time": ["chunking-strategy"], "note": "acronyms"}
+    )
     member_client.logout()
     member_client.force_login(audit.member)
     history = member_client.get(reverse("audits:history")).content.decode()
@@ -155,7 +157,9 @@ def test_result_snapshot_survives_curators_renaming_and_deleting(member_client):
     assert response.status_code == 200
     after = response.content.decode()
     assert "Glean" in after and "SIGIR" in after
-    assert after.split('id="recommendation"')[1][:200] == before.split('id="recommendation"')[1][:200]
+    assert (
+        after.split('id="recommendation"')[1][:200] == before.split('id="recommendation"')[1][:200]
+    )
 
 
 def test_history_lists_newest_first_with_top_track(member_client):
@@ -172,7 +176,9 @@ def test_history_paginates(member_client, member):
     Audit.objects.bulk_create(Audit(member=member) for _ in range(45))
     page = member_client.get(reverse("audits:history")).content.decode()
     assert "Page 1 of 3" in page
-    assert "Page 3 of 3" in member_client.get(reverse("audits:history"), {"page": 3}).content.decode()
+    assert (
+        "Page 3 of 3" in member_client.get(reverse("audits:history"), {"page": 3}).content.decode()
+    )
 
 
 def test_compare_two_audits_highlights_what_changed(member_client):

@@ -76,7 +76,9 @@ QUERY_BUDGET = {
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_runs_a_fixed_number_of_queries_whatever_the_rows(client, name, django_assert_num_queries):
+def test_page_runs_a_fixed_number_of_queries_whatever_the_rows(
+    client, name, django_assert_num_queries
+):
     url = PAGES[name][0]
     with django_assert_num_queries(QUERY_BUDGET[name]):
         client.get(url)

@@ -1,6 +1,5 @@
 """The seed content says what the chapter says: nine tracks, their people, places and projects."""
 
-import pytest
 from django.core.management import call_command
 
 from audits.models import Option, OptionWeight, Question
@@ -15,8 +14,6 @@ from tracks.models import (
     Skill,
     Track,
 )
-
-FIXTURES = ["tracks", "companies", "conferences", "projects", "guide", "audit_questions"]
 
 TRACK_NAMES = [
     ("retrieval", "Retrieval"),
@@ -44,14 +41,7 @@ SKILL_COUNTS = {
 
 
 def load_content():
-    """Load the seed content (later: `call_command("seed_content")`)."""
-    for fixture in FIXTURES:
-        call_command("loaddata", fixture, verbosity=0)
-
-
-@pytest.fixture
-def content(db):
-    load_content()
+    call_command("seed_content", verbosity=0)
 
 
 def teams(company_slug):

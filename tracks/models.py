@@ -25,11 +25,17 @@ class Track(models.Model):
     summary = models.TextField(blank=True, help_text="A short introduction in our own words.")
     pay_premium_note = models.CharField(max_length=300, blank=True)
     hiring_note = models.CharField(
-        max_length=300, blank=True, help_text="Catch-all phrases about who else hires, kept as prose."
+        max_length=300,
+        blank=True,
+        help_text="Catch-all phrases about who else hires, kept as prose.",
     )
     chapter_url = models.URLField(blank=True, help_text="Link to a full chapter, if one exists.")
-    colour = models.CharField(max_length=7, default="#3b5bdb", help_text="Hex colour, e.g. #1c7ed6.")
-    symbol = models.CharField(max_length=4, default="◆", help_text="One character shown with the name.")
+    colour = models.CharField(
+        max_length=7, default="#3b5bdb", help_text="Hex colour, e.g. #1c7ed6."
+    )
+    symbol = models.CharField(
+        max_length=4, default="◆", help_text="One character shown with the name."
+    )
     published = models.BooleanField(default=True)
 
     objects = NaturalKeyManager()
@@ -40,11 +46,11 @@ class Track(models.Model):
     def __str__(self):
         return f"{self.number}. {self.name}"
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("tracks:track_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Skill(models.Model):
@@ -97,7 +103,9 @@ class Background(models.Model):
 class Company(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
-    note = models.CharField(max_length=300, blank=True, help_text="e.g. “the original” for Palantir.")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="e.g. “the original” for Palantir."
+    )
     tracks = models.ManyToManyField(Track, through="CompanyTrack", related_name="companies")
 
     objects = NaturalKeyManager()
@@ -109,15 +117,15 @@ class Company(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tracks:company_detail", args=[self.slug])
 
-    def save(self, *args, **kwargs):
-        self.slug = self.slug or slugify(self.name)
-        super().save(*args, **kwargs)
+    def natural_key(self):
+        return (self.slug,)
 
 
 class CompanyTrack(models.Model):
@@ -167,15 +175,15 @@ class Conference(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tracks:conference_list") + f"#{self.slug}"
 
-    def save(self, *args, **kwargs):
-        self.slug = self.slug or slugify(self.name)
-        super().save(*args, **kwargs)
+    def natural_key(self):
+        return (self.slug,)
 
 
 class ConferenceTrack(models.Model):
@@ -192,7 +200,9 @@ class ConferenceTrack(models.Model):
         ordering = ["track__number", "order", "id"]
         verbose_name = "conference session for a track"
         constraints = [
-            models.UniqueConstraint(fields=["conference", "track"], name="unique_conference_per_track")
+            models.UniqueConstraint(
+                fields=["conference", "track"], name="unique_conference_per_track"
+            )
         ]
 
     def __str__(self):
@@ -223,15 +233,15 @@ class Project(models.Model):
     def __str__(self):
         return f"{self.name} ({self.steward})" if self.steward else self.name
 
-    def natural_key(self):
-        return (self.slug,)
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tracks:project_list") + f"#{self.slug}"
 
-    def save(self, *args, **kwargs):
-        self.slug = self.slug or slugify(self.name)
-        super().save(*args, **kwargs)
+    def natural_key(self):
+        return (self.slug,)
 
 
 class ProjectTrack(models.Model):
@@ -288,9 +298,6 @@ class GuideSection(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("tracks:guide") + f"#{self.slug}"
 
@@ -298,12 +305,17 @@ class GuideSection(models.Model):
     def paragraphs(self):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
+    def natural_key(self):
+        return (self.slug,)
+
 
 class QuickCheckQuestion(models.Model):
     slug = models.SlugField(unique=True)
     order = models.PositiveSmallIntegerField(default=0)
     prompt = models.CharField(max_length=300)
-    explanation = models.TextField(help_text="Why the right answer is right, shown after answering.")
+    explanation = models.TextField(
+        help_text="Why the right answer is right, shown after answering."
+    )
 
     objects = NaturalKeyManager()
 
@@ -314,15 +326,17 @@ class QuickCheckQuestion(models.Model):
     def __str__(self):
         return self.prompt
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("tracks:guide") + f"#check-{self.slug}"
 
+    def natural_key(self):
+        return (self.slug,)
+
 
 class QuickCheckOption(models.Model):
-    question = models.ForeignKey(QuickCheckQuestion, on_delete=models.CASCADE, related_name="options")
+    question = models.ForeignKey(
+        QuickCheckQuestion, on_delete=models.CASCADE, related_name="options"
+    )
     key = models.SlugField(max_length=40)
     order = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300)
@@ -333,7 +347,9 @@ class QuickCheckOption(models.Model):
     class Meta:
         ordering = ["question__order", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "key"], name="unique_option_key_per_question")
+            models.UniqueConstraint(
+                fields=["question", "key"], name="unique_option_key_per_question"
+            )
         ]
 
     def __str__(self):

@@ -29,7 +29,9 @@ def connect():
     for model in apps.get_app_config("tracks").get_models():
         if model.__name__ == "SeedRecord":
             continue
-        post_save.connect(bump_catalogue_version, sender=model, dispatch_uid=f"bump-{model.__name__}")
+        post_save.connect(
+            bump_catalogue_version, sender=model, dispatch_uid=f"bump-{model.__name__}"
+        )
         post_delete.connect(
             bump_catalogue_version, sender=model, dispatch_uid=f"bump-del-{model.__name__}"
         )

@@ -89,7 +89,9 @@ def conference_list(request):
 
 @require_GET
 def project_list(request):
-    return render(request, "tracks/project_list.html", {"projects": selectors.projects_with_tracks()})
+    return render(
+        request, "tracks/project_list.html", {"projects": selectors.projects_with_tracks()}
+    )
 
 
 @require_GET
@@ -106,7 +108,9 @@ def quick_check_answer(request, slug):
     status = 200 if chosen else 400
     answer = {"question": question, "chosen": chosen, "error": not chosen}
     if request.htmx:
-        return render(request, "tracks/guide.html#check", {"q": question, "answer": answer}, status=status)
+        return render(
+            request, "tracks/guide.html#check", {"q": question, "answer": answer}, status=status
+        )
     return render(request, "tracks/guide.html", guide_context({slug: answer}), status=status)
 
 

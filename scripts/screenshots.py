@@ -1,0 +1,124 @@
+"""Render every kind of page at desktop and phone width into docs/screenshots/ with Chromium.
+
+Usage: .venv/bin/python scripts/screenshots.py [BASE_URL]  (default http://127.0.0.1:8000; the server
+must use the same database as this script, e.g. the one `make run` serves).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerguide.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
+OUT = ROOT / "docs" / "screenshots"
+WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+USERNAME, PASSWORD = "screenshot-member", "screenshot-pass-8462"
+
+
+def demo_member():
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=USERNAME, defaults={"email": "demo@example.com"})
+    user.set_password(PASSWORD)
+    user.save()
+    user.audits.all().delete()
+    return user
+
+
+def answer_audit(page, shoot, talk="sigir:retrieval", company="glean", years="2–3 years"):
+    """Walk one audit, calling shoot(name) on each step before continuing; returns the result URL."""
+    page.goto(f"{BASE}/audits/new/")
+    page.get_by_role("button", name="Start a new audit").click()
+    choices = [
+        lambda: (page.get_by_label(years).check(), page.get_by_label("Retrieval").first.check()),
+        lambda: page.get_by_label("A finicky chunking strategy").check(),
+        lambda: page.get_by_label("Eval blog posts").check(),
+        lambda: page.locator(f"input[value='{talk}']").check(),
+        lambda: page.locator(f"input[value='{company}']").check(),
+        lambda: [f.get_by_label("No", exact=True).check() for f in page.locator("fieldset").all()],
+    ]
+    for number, choose in enumerate(choices, start=1):
+        page.get_by_text(f"Step {number} of 6").wait_for()
+        choose()
+        shoot(f"audit-step-{number}")
+        name = "Finish and see my result" if number == 6 else "Save and continue"
+        page.get_by_role("button", name=name).click()
+    page.locator("#recommendation").wait_for()
+    return page.url
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    demo_member()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        pages = [
+            ("home", "/"),
+            ("tracks", "/tracks/"),
+            ("tracks-filtered", "/tracks/?q=reranking"),
+            ("track", "/tracks/retrieval/"),
+            ("companies", "/companies/"),
+            ("company", "/companies/anthropic/"),
+            ("conferences", "/conferences/"),
+            ("projects", "/projects/"),
+            ("guide", "/guide/"),
+            ("signup", "/accounts/signup/"),
+            ("login", "/accounts/login/"),
+            ("not-found", "/no-such-page/"),
+        ]
+        visits = [(name, BASE + path) for name, path in pages]
+        page.goto(f"{BASE}/accounts/login/")
+        page.get_by_label("Username").fill(USERNAME)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{BASE}/audits/")
+        for label, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+
+            def shoot(name, label=label):
+                page.screenshot(path=OUT / f"{name}-{label}.png", full_page=True)
+                print(f"{name}-{label}.png")
+
+            first_result = answer_audit(page, shoot)
+            second_result = answer_audit(
+                page, lambda name: None, talk="cvpr:multimodal", years="5+ years"
+            )
+            ids = [url.rstrip("/").split("/")[-2] for url in (first_result, second_result)]
+            more = [
+                ("result", first_result),
+                ("result-no-overlap", second_result),
+                ("history", f"{BASE}/audits/"),
+                ("account", f"{BASE}/accounts/"),
+                ("compare", f"{BASE}/audits/compare/?audit={ids[0]}&audit={ids[1]}"),
+                ("print", f"{BASE}/audits/{ids[0]}/print/"),
+            ]
+            for name, url in visits + more:
+                page.goto(url)
+                shoot(name)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
