@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
@@ -23,6 +25,7 @@ def member_audit(request, audit_id, **filters):
     return get_object_or_404(Audit, pk=audit_id, member=request.user, **filters)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_audit(request):
@@ -35,6 +38,7 @@ def new_audit(request):
     return render(request, "audits/new.html", {"drafts": drafts, "last": last})
 
 
+@never_cache
 @login_required
 @require_POST
 def retake(request, audit_id):
@@ -44,6 +48,7 @@ def retake(request, audit_id):
     return redirect("audits:step", audit.id, 0)
 
 
+@never_cache
 @login_required
 @require_GET
 def audit_detail(request, audit_id):
@@ -51,6 +56,7 @@ def audit_detail(request, audit_id):
     return redirect(audit.get_absolute_url())
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_step(request, audit_id, step):
@@ -115,9 +121,12 @@ def render_step(request, audit, number, form=None, status=200, announcement=""):
         if request.htmx and not request.htmx.history_restore_request
         else "audits/step.html"
     )
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
+@never_cache
 @login_required
 @require_GET
 def result(request, audit_id):
@@ -150,6 +159,7 @@ def render_result(request, audit, status=200, template="audits/result.html"):
     return render(request, template, context, status=status)
 
 
+@never_cache
 @login_required
 @require_GET
 def result_print(request, audit_id):
@@ -157,6 +167,7 @@ def result_print(request, audit_id):
     return render_result(request, audit, template="audits/print.html")
 
 
+@never_cache
 @login_required
 @require_GET
 def export_json(request, audit_id):
@@ -168,6 +179,7 @@ def export_json(request, audit_id):
     return response
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_audit(request, audit_id):
@@ -179,6 +191,7 @@ def delete_audit(request, audit_id):
     return render(request, "audits/delete.html", {"audit": audit})
 
 
+@never_cache
 @login_required
 @require_GET
 def history(request):
@@ -198,6 +211,7 @@ def history(request):
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def compare(request):

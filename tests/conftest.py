@@ -100,6 +100,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached pages would hide queries and content."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def plain_http(settings):
     """The test client speaks plain http; production settings redirect it to https."""
     settings.SECURE_SSL_REDIRECT = False

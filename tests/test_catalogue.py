@@ -161,3 +161,28 @@ def test_healthz_answers_ok(client):
 
 def test_post_to_a_catalogue_page_is_refused(client):
     assert client.post("/tracks/").status_code == 405
+
+
+def test_visitors_get_cached_pages_that_a_curator_edit_refreshes(client, django_assert_num_queries):
+    client.get("/tracks/voice/")
+    with django_assert_num_queries(0):
+        assert "voice-native AI products" in client.get("/tracks/voice/").content.decode()
+    track = Track.objects.get(slug="voice")
+    track.owns = "Everything that talks back."
+    track.save()
+    assert "Everything that talks back." in client.get("/tracks/voice/").content.decode()
+
+
+def test_members_are_never_served_the_visitors_cache(client, member):
+    client.get("/")
+    client.force_login(member)
+    page = client.get("/").content.decode()
+    assert "My audits" in page and "Log out" in page
+
+
+def test_unchanged_page_answers_a_conditional_get_with_304(client):
+    first = client.get("/tracks/")
+    assert first.has_header("ETag")
+    again = client.get("/tracks/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert "HX-Request" in first["Vary"]

@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .caching import cached_for_visitors
 from .models import GuideSection, QuickCheckQuestion
 
 
 @require_GET
+@cached_for_visitors
 def home(request):
     sections = selectors.guide_sections()
     return render(
@@ -25,6 +27,7 @@ def home(request):
 
 
 @require_GET
+@cached_for_visitors
 def track_list(request):
     query = request.GET.get("q", "")[:100]
     tracks = list(selectors.tracks_for_cards(query))
@@ -35,6 +38,7 @@ def track_list(request):
 
 
 @require_GET
+@cached_for_visitors
 def track_detail(request, slug):
     track = selectors.track_with_everything(slug)
     if track is None:
@@ -47,6 +51,7 @@ def track_detail(request, slug):
 
 
 @require_GET
+@cached_for_visitors
 def company_list(request):
     tracks = list(selectors.published_tracks())
     companies = list(selectors.companies_with_tracks())
@@ -71,6 +76,7 @@ def company_list(request):
 
 
 @require_GET
+@cached_for_visitors
 def company_detail(request, slug):
     company = selectors.company_with_tracks(slug)
     if company is None:
@@ -79,6 +85,7 @@ def company_detail(request, slug):
 
 
 @require_GET
+@cached_for_visitors
 def conference_list(request):
     return render(
         request,
@@ -88,6 +95,7 @@ def conference_list(request):
 
 
 @require_GET
+@cached_for_visitors
 def project_list(request):
     return render(
         request, "tracks/project_list.html", {"projects": selectors.projects_with_tracks()}
@@ -95,11 +103,13 @@ def project_list(request):
 
 
 @require_GET
+@cached_for_visitors
 def guide(request):
     return render(request, "tracks/guide.html", guide_context())
 
 
 @require_GET
+@cached_for_visitors
 def quick_check_answer(request, slug):
     """Answer one quick-check question: a fragment for htmx, the whole guide without JavaScript."""
     question = get_object_or_404(QuickCheckQuestion.objects.prefetch_related("options"), slug=slug)
