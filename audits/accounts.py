@@ -48,6 +48,22 @@ class SignUpView(BadInputStatusMixin, auth_views.RedirectURLMixin, FormView):
             return redirect(settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        if request.htmx and request.POST.get("validate_only"):
+            return self.validate_only(self.get_form())
+        return super().post(request, *args, **kwargs)
+
+    def validate_only(self, form):
+        """Inline validation as the member fills the form: only fields they have touched."""
+        form.is_valid()
+        for name in list(form.errors):
+            if name != "__all__" and not self.request.POST.get(name):
+                del form.errors[name]
+        status = 400 if form.errors else 200
+        return render(
+            self.request, "registration/signup.html#fields", {"form": form}, status=status
+        )
+
     def form_valid(self, form):
         user = form.save()
         login(self.request, user, backend=MODEL_BACKEND)

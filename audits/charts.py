@@ -44,38 +44,49 @@ def score_chart(result):
 
 
 def trend_chart(rows):
-    """Which track came out on top in each finished audit, oldest to newest."""
-    points = []
+    """Which track came out on top in each finished audit, oldest to newest: one row per track."""
+    points, tracks = [], []
     for row in reversed(list(rows)):
         result = row["result"] or {}
-        names = result.get("recommended_names") or []
         slugs = result.get("recommended") or []
-        scores = {s["slug"]: s["score"] for s in result.get("scores", [])}
-        colours = result.get("colours", {})
-        track_order = [s["slug"] for s in result.get("scores", [])]
         if not slugs:
             continue
-        slug = slugs[0]
+        scores = result.get("scores", [])
+        if len(scores) > len(tracks):
+            tracks = [{"slug": s["slug"], "name": s["name"]} for s in scores]
+        colour = result.get("colours", {}).get(slugs[0], DEFAULT_COLOUR)[0]
+        names = result.get("recommended_names") or []
         points.append(
             {
                 "date": row["finished_at"],
-                "slug": slug,
+                "slug": slugs[0],
                 "name": " & ".join(names),
-                "score": scores.get(slug, 0),
-                "colour": colours.get(slug, DEFAULT_COLOUR)[0],
-                "row": track_order.index(slug) if slug in track_order else 0,
+                "colour": colour,
             }
         )
     if not points:
         return None
-    width, step = 640, 0
-    if len(points) > 1:
-        step = (width - 120) / (len(points) - 1)
+    left, right, top, row_height = 230, 620, 16, 26
+    rows_y = {track["slug"]: top + index * row_height for index, track in enumerate(tracks)}
+    for index, track in enumerate(tracks):
+        track["y"] = top + index * row_height
+    span = right - left
     for index, point in enumerate(points):
-        point["x"] = round(60 + index * step) if len(points) > 1 else width // 2
-        point["y"] = 20 + point["row"] * 24
-    polyline = " ".join(f"{p['x']},{p['y']}" for p in points)
-    return {"points": points, "polyline": polyline, "width": width, "height": 20 + 9 * 24}
+        point["x"] = round(
+            left + (span * index / (len(points) - 1) if len(points) > 1 else span / 2)
+        )
+        point["y"] = rows_y.get(point["slug"], top)
+    height = top + len(tracks) * row_height + 10
+    return {
+        "points": points,
+        "tracks": tracks,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "width": 640,
+        "height": height + 20,
+        "axis_y": height,
+        "left": left,
+        "right": right,
+    }
 
 
 def comparison(older, newer):
@@ -92,13 +103,14 @@ def comparison(older, newer):
     for key, label in fields:
         before = as_list((older.answers_snapshot or {}).get(key))
         after = as_list((newer.answers_snapshot or {}).get(key))
+        is_list = key != "years_label"
         rows.append(
             {
                 "label": label,
                 "before": before,
                 "after": after,
-                "added": [item for item in after if item not in before],
-                "removed": [item for item in before if item not in after],
+                "added": [item for item in after if item not in before] if is_list else [],
+                "removed": [item for item in before if item not in after] if is_list else [],
                 "changed": before != after,
             }
         )
