@@ -66,7 +66,7 @@ def trend_chart(rows):
         )
     if not points:
         return None
-    left, right, top, row_height = 230, 620, 16, 26
+    left, right, top, row_height = 230, 590, 16, 26
     rows_y = {track["slug"]: top + index * row_height for index, track in enumerate(tracks)}
     for index, track in enumerate(tracks):
         track["y"] = top + index * row_height
