@@ -186,7 +186,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG and not INSECURE_HTTP:
-    SECURE_SSL_REDIRECT = True
+    # The test client and live server speak plain http; everything else stays production-like.
+    SECURE_SSL_REDIRECT = not TESTING
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from audits.models import Audit
 
+PASSWORD = "correct-horse-battery-staple-42"
+
 RETRIEVAL_ANSWERS = {
     0: {"years": "2-3", "tried": ["retrieval", "evals"]},
     1: {"lost-track-of-time": [], "note": "Hybrid search that kept missing acronyms"},

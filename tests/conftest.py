@@ -10,7 +10,8 @@ from django.core.management import call_command
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "correct-horse-battery-staple-42"
+from audit_helpers import PASSWORD  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -105,9 +106,3 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def plain_http(settings):
-    """The test client speaks plain http; production settings redirect it to https."""
-    settings.SECURE_SSL_REDIRECT = False

@@ -14,11 +14,6 @@ PASSWORD = "curious-about-retrieval-42"
 NEW_PASSWORD = "evals-are-my-thing-2025"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def member(django_user_model):
     return django_user_model.objects.create_user(

@@ -8,7 +8,8 @@
     heading.focus({ preventScroll: false });
   }
   document.addEventListener("htmx:afterSettle", function (event) {
-    focusNewHeading(event.detail.target);
+    // With an outerHTML swap, detail.target is the element that was replaced; event.target is new.
+    focusNewHeading(event.target);
   });
   document.addEventListener("htmx:historyRestore", function () {
     focusNewHeading(document.getElementById("main"));

@@ -1,0 +1,177 @@
+"""Driving careerguide in a browser: accounts, and the audit answered by clicking labels."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+TOTAL_STEPS = 6
+
+# The step headings, in order (audits/steps.py).
+STEP_TITLES = [
+    "Where you are now",
+    "Which AI problem made you lose track of time in the last six months?",
+    "What did you read in your own free time?",
+    "Which conference talk this year did you actually finish?",
+    "Where do the companies you would most like to work at need depth?",
+    "Reflection",
+]
+
+# The labels a Retrieval-leaning member clicks on each step (the same leaning as
+# tests/audit_helpers.py: 2–3 years, the SIGIR talk, Glean), matched exactly unless marked.
+RETRIEVAL_CHOICES = {
+    0: ["2–3 years", "Retrieval", "Evals & quality"],
+    1: ["A finicky chunking strategy"],
+    2: ["Write-ups on search relevance, hybrid search or reranking"],
+    3: ["SIGIR"],  # the first choice of the "Retrieval" group: sigir:retrieval
+    # Glean's label also lists the tracks it hires for ("Glean" + "Retrieval · …").
+    4: [("Glean", False)],
+}
+# Django's labels end with a colon ("Password:"); "Password confirmation:" must not match.
+PASSWORD_LABEL = re.compile(r"^Password:?$")
+
+NOTE = "Hybrid search that kept missing acronyms"
+# Step 6: one Yes/No per question, each question a fieldset named by its legend.
+REFLECTION = {
+    "Is the pay premium the main reason this track appeals to you?": "No",
+    "Do you enjoy reading model release notes every week?": "Yes",
+    "Does your day job let you spend time going deep on this track?": "Yes",
+    "Did you pick this track because it's hot this quarter?": "No",
+}
+
+
+# Accounts -------------------------------------------------------------------------------
+
+
+def sign_up(page: Page, base_url: str, username: str, password: str):
+    """Sign up through the header link and the form; lands on My audits, logged in."""
+    page.goto(base_url + "/")
+    page.locator(".account-nav").get_by_role("link", name="Sign up").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_label(re.compile(r"^Password confirmation:?$")).fill(password)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page).to_have_url(re.compile(r"/audits/$"))
+    expect(page.locator(".account-nav").get_by_role("button", name="Log out")).to_be_visible()
+
+
+def log_in(page: Page, base_url: str, username: str, password: str):
+    """Log in through the form; lands on My audits."""
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/audits/$"))
+    expect(page.get_by_role("heading", name="My audits", level=1)).to_be_visible()
+
+
+def log_out(page: Page):
+    page.locator(".account-nav").get_by_role("button", name="Log out").click()
+    expect(page.locator(".account-nav").get_by_role("link", name="Log in")).to_be_visible()
+
+
+# The audit ------------------------------------------------------------------------------
+
+
+def step_url(index: int):
+    """A regex for the URL of step `index` (0-based) of any audit."""
+    return re.compile(rf"/audits/{UUID}/step/{index}/$")
+
+
+def start_audit(page: Page, base_url: str):
+    """From the start page, start a new audit: a full page load of step 1."""
+    page.goto(base_url + "/audits/new/")
+    page.get_by_role("button", name="Start a new audit").click()
+    expect_step(page, 0)
+
+
+def expect_step(page: Page, index: int):
+    """The page shows step `index` (0-based): URL, progress text and heading."""
+    expect(page).to_have_url(step_url(index))
+    expect(page.locator("#audit-step .progress")).to_contain_text(
+        f"Step {index + 1} of {TOTAL_STEPS}"
+    )
+    expect(page.locator("#step-heading")).to_have_text(STEP_TITLES[index])
+
+
+def choice(page: Page, label):
+    """The input of a choice: `label` is its exact label text, or (text, exact)."""
+    text, exact = label if isinstance(label, tuple) else (label, True)
+    return page.get_by_label(text, exact=exact)
+
+
+def click_label(page: Page, label):
+    """Tick a choice by clicking its <label> (not the input), then check it took."""
+    control = choice(page, label)
+    expect(control).to_have_count(1)
+    control_id = control.get_attribute("id")
+    page.locator(f'label[for="{control_id}"]').click()
+    expect(control).to_be_checked()
+
+
+def answer_step(page: Page, index: int):
+    """Answer step `index` (0-based) the Retrieval way, by clicking labels."""
+    if index == 5:
+        for legend, answer in REFLECTION.items():
+            group = page.get_by_role("group", name=legend)
+            control = group.get_by_label(answer, exact=True)
+            group.locator(f'label[for="{control.get_attribute("id")}"]').click()
+            expect(control).to_be_checked()
+        return
+    for label in RETRIEVAL_CHOICES[index]:
+        click_label(page, label)
+    if index == 1:
+        page.get_by_label("Anything else? (optional)").fill(NOTE)
+
+
+def expect_answers_kept(page: Page, index: int):
+    """Step `index` (0-based) shows the answers given by answer_step."""
+    if index == 5:
+        for legend, answer in REFLECTION.items():
+            expect(
+                page.get_by_role("group", name=legend).get_by_label(answer, exact=True)
+            ).to_be_checked()
+        return
+    for label in RETRIEVAL_CHOICES[index]:
+        expect(choice(page, label)).to_be_checked()
+    if index == 1:
+        expect(page.get_by_label("Anything else? (optional)")).to_have_value(NOTE)
+
+
+# Resolves once htmx has settled the new #audit-step; site.js's own afterSettle listener (added
+# at page load, so before this one) has moved the focus by then.
+WATCH_SETTLE = """() => {
+  window.__e2eStepSettled = new Promise((resolve) => {
+    document.addEventListener("htmx:afterSettle", function settled(event) {
+      if (event.target.id !== "audit-step") { return; }
+      document.removeEventListener("htmx:afterSettle", settled);
+      resolve();
+    });
+  });
+}"""
+# Bounded: page.evaluate has no timeout of its own.
+AFTER_SETTLE = """async () => {
+  await Promise.race([window.__e2eStepSettled, new Promise((r) => setTimeout(r, 3000))]);
+}"""
+
+
+def save_and_continue(page: Page, index: int) -> str:
+    """Submit step `index` with htmx and check the swap: URL, progress text, heading, announcer.
+
+    Returns the id of the focused element once the swap has settled (it should be
+    "step-heading"), so that a test can check the focus on every step and report them all.
+    """
+    page.evaluate(WATCH_SETTLE)
+    page.get_by_role("button", name="Save and continue").click()
+    expect_step(page, index + 1)
+    expect(page.locator("#audit-announcer")).to_have_text(f"Step {index + 1} saved.")
+    page.evaluate(AFTER_SETTLE)
+    return page.evaluate("document.activeElement.id")
+
+
+def finish(page: Page):
+    page.get_by_role("button", name="Finish and see my result").click()
+    expect(page).to_have_url(re.compile(rf"/audits/{UUID}/result/$"))
+    expect(page.locator("#recommendation")).to_contain_text("Retrieval")
