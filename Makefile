@@ -42,5 +42,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r careerguide tracks audits
 
+screenshots: install
+	DJANGO_DEBUG=1 $(PY) scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,11 +1,15 @@
 """Render every kind of page at desktop and phone width into docs/screenshots/ with Chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py [BASE_URL]  (default http://127.0.0.1:8000; the server
-must use the same database as this script, e.g. the one `make run` serves).
+Usage: `make screenshots`, or .venv/bin/python scripts/screenshots.py [BASE_URL]. Without BASE_URL
+it migrates and seeds the local database, serves it on 127.0.0.1:8765 for the run and stops it;
+with one, that server must use the same database as this script.
 """
 
 import os
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import django
@@ -19,7 +23,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
+BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8765").rstrip("/")
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 CHROMIUM_ARGS = [
@@ -44,7 +48,7 @@ def demo_member():
 
 
 def answer_audit(page, shoot, talk="sigir:retrieval", company="glean", years="2–3 years"):
-    """Walk one audit, calling shoot(name) on each step before continuing; returns the result URL."""
+    """Walk one audit, calling shoot(name) at each step; returns the result page's URL."""
     page.goto(f"{BASE}/audits/new/")
     page.get_by_role("button", name="Start a new audit").click()
     choices = [
@@ -120,5 +124,31 @@ def main():
         browser.close()
 
 
+def serve_locally():
+    """Migrate, seed and start a development server for the run; returns the process."""
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True)
+    subprocess.run([*manage, "seed_content", "-v", "0"], check=True)
+    server = subprocess.Popen(
+        [*manage, "runserver", "--noreload", "127.0.0.1:8765"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("The local server did not start.")
+
+
 if __name__ == "__main__":
-    main()
+    server = None if len(sys.argv) > 1 else serve_locally()
+    try:
+        main()
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=10)
