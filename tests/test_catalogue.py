@@ -186,3 +186,13 @@ def test_unchanged_page_answers_a_conditional_get_with_304(client):
     again = client.get("/tracks/", headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
     assert "HX-Request" in first["Vary"]
+
+
+def test_server_error_page_is_styled_and_needs_no_database(rf, django_assert_num_queries):
+    from careerguide.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "site.css" in response.content.decode()
