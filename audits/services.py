@@ -13,7 +13,6 @@ from . import scoring
 from .models import Audit, AuditAnswer, Option
 from .steps import LAST_STEP
 
-# A gap longer than this between two steps is a break, not time spent on the audit.
 ACTIVE_GAP = timedelta(minutes=30)
 
 
@@ -29,28 +28,34 @@ def start_audit(member, copy_from=None):
     return audit
 
 
-def record_activity(audit):
-    """Add the time since the member's last step to the audit's time spent."""
+def save_step(audit, number, data):
+    """Store one step's answers and the time spent, in two statements.
+
+    Each step is its own row, so two tabs saving different steps never overwrite each other.
+    """
+    AuditAnswer.objects.bulk_create(
+        [AuditAnswer(audit=audit, step=number, data=data)],
+        update_conflicts=True,
+        unique_fields=["audit", "step"],
+        update_fields=["data", "saved_at"],
+    )
     now = timezone.now()
     gap = now - audit.last_activity_at
+    # A gap longer than ACTIVE_GAP is a break, not time spent on the audit.
     seconds = int(min(gap, ACTIVE_GAP).total_seconds()) if gap > timedelta(0) else 0
-    Audit.objects.filter(pk=audit.pk).update(
-        seconds_spent=F("seconds_spent") + seconds, last_activity_at=now
-    )
+    reached = min(number + 1, LAST_STEP)
+    changes = {
+        "reached_step": Greatest("reached_step", reached),
+        "seconds_spent": F("seconds_spent") + seconds,
+        "last_activity_at": now,
+        "updated_at": now,
+    }
+    if number == 0:
+        changes["years"] = audit.years = data.get("years", "")
+    Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(**changes)
+    audit.reached_step = max(audit.reached_step, reached)
     audit.seconds_spent += seconds
     audit.last_activity_at = now
-
-
-def save_step(audit, number, data):
-    """Store one step's answers; each step is its own row, so parallel tabs never clobber."""
-    AuditAnswer.objects.update_or_create(audit=audit, step=number, defaults={"data": data})
-    changes = {"reached_step": Greatest("reached_step", min(number + 1, LAST_STEP))}
-    if number == 0:
-        changes["years"] = data.get("years", "")
-        audit.years = changes["years"]
-    Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(**changes)
-    audit.reached_step = max(audit.reached_step, min(number + 1, LAST_STEP))
-    record_activity(audit)
 
 
 def finish_audit(audit_id, member):
