@@ -54,15 +54,19 @@ class SignUpView(BadInputStatusMixin, auth_views.RedirectURLMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def validate_only(self, form):
-        """Inline validation as the member fills the form: only fields they have touched."""
+        """The inline username check: whether this username can be taken, in a sentence."""
         form.is_valid()
-        for name in list(form.errors):
-            if name != "__all__" and not self.request.POST.get(name):
-                del form.errors[name]
-        status = 400 if form.errors else 200
-        return render(
-            self.request, "registration/signup.html#fields", {"form": form}, status=status
-        )
+        username = self.request.POST.get("username", "").strip()
+        errors = form.errors.get("username")
+        if not username:
+            message = ""
+        elif errors:
+            message = " ".join(errors)
+        else:
+            message = f"“{username}” is available."
+        status = 400 if username and errors else 200
+        template = "registration/signup.html#username-check"
+        return render(self.request, template, {"message": message, "ok": not errors}, status=status)
 
     def form_valid(self, form):
         user = form.save()

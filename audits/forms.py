@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.urls import reverse_lazy
 
 # Accounts
 
@@ -22,6 +23,21 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Inline check of the username as it is typed; only #username-check is replaced, so
+        # nothing the member has typed elsewhere is touched.
+        self.fields["username"].widget.attrs.update(
+            {
+                "hx-post": reverse_lazy("signup"),
+                "hx-trigger": "input changed delay:400ms, change",
+                "hx-target": "#username-check",
+                "hx-swap": "outerHTML",
+                "hx-vals": '{"validate_only": "username"}',
+                "hx-sync": "this:replace",
+            }
+        )
 
 
 class AccountDeleteForm(forms.Form):

@@ -373,16 +373,16 @@ def test_nine_failed_log_ins_do_not_lock_the_account(client, member):
     assert is_logged_in(client)
 
 
-def test_signup_validates_inline_only_the_fields_already_filled(client, django_user_model):
+def test_signup_checks_the_username_inline(client, django_user_model):
     django_user_model.objects.create_user("taken", "taken@example.com", "x-long-password-1")
-    response = client.post(
-        "/accounts/signup/",
-        {"username": "taken", "email": "", "validate_only": "1"},
-        headers={"HX-Request": "true"},
-    )
+    headers = {"HX-Request": "true"}
+    data = {"username": "taken", "validate_only": "username"}
+    response = client.post("/accounts/signup/", data, headers=headers)
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'id="signup-fields"' in page and "<html" not in page
+    assert 'id="username-check"' in page and "<html" not in page
     assert "already exists" in page
-    assert "This field is required" not in page
-    assert not django_user_model.objects.filter(username__in=["", "new"]).exists()
+    data["username"] = "newcomer"
+    response = client.post("/accounts/signup/", data, headers=headers)
+    assert "“newcomer” is available." in response.content.decode()
+    assert not django_user_model.objects.filter(username="newcomer").exists()

@@ -1,0 +1,289 @@
+"""WCAG 2.2 AA in Chromium: axe-core on every kind of page, at 1280 and 375 px, light and dark.
+
+One test walks the site once as a visitor and then as a member (sign up, a whole audit through
+htmx swaps, a result, history with two finished audits, compare) and checks each page on the way
+four times: 1280 px and 375 px wide, each in the light and the dark colour scheme (the viewport and
+`prefers-color-scheme` are switched on the same page, so each page is loaded once). Every problem
+is collected and reported at the end, so one run lists them all: page, width, scheme, axe rule id,
+impact and the offending selectors.
+
+- In the light scheme every axe rule runs (axe's default set: WCAG 2.0–2.2 A/AA and best
+  practices). In the dark scheme only the rules that depend on colour run: the dark scheme changes
+  colour custom properties only (static/css/site.css), not the DOM, ARIA or layout, and the
+  structural rules would repeat the light run at twice the cost.
+- At 375 px nothing may scroll sideways (the document is no wider than the viewport).
+- What axe skips: text inside SVG has 4.5:1 contrast (the white symbol on each track badge on its
+  disc, the charts' labels on the card behind them), and no id is used twice (axe only reports
+  repeated ids that ARIA refers to), also after htmx has swapped a step in.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import axe_playwright_python
+from browser_helpers import answer_step, save_and_continue, sign_up, start_audit
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Page, expect
+
+from audits import services
+from audits.steps import step_form
+
+AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+# Only violations come back: passes and incomplete results are large and slow to serialise.
+AXE_ALL = "axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations)"
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+AXE_COLOUR = (
+    "axe.run(document, {runOnly: {type: 'rule', values: "
+    + json.dumps(COLOUR_RULES)
+    + "}, resultTypes: ['violations']}).then((r) => r.violations)"
+)
+DARK = "matchMedia('(prefers-color-scheme: dark)').matches"
+WIDE, NARROW = 1280, 375
+HEIGHT = 900
+USERNAME = "ada"
+
+# A second, different audit (an Evals leaning with two warnings), finished through the services
+# so that My audits shows a trend of two and the comparison has changes to highlight.
+EVALS_ANSWERS = {
+    0: {"years": "3-5", "tried": ["evals", "agents"]},
+    1: {"lost-track-of-time": ["confusing-eval-result"], "note": ""},
+    2: {"free-time-reading": ["eval-blog-posts"]},
+    3: {"talks": ["evalscon:evals"]},
+    4: {"companies": ["braintrust"]},
+    5: {
+        "pay-main-draw": "yes",
+        "weekly-release-notes": "yes",
+        "day-job-depth": "no",
+        "hot-this-quarter": "yes",
+    },
+}
+
+# Elements wider than the viewport, outside a scroll container: why a page scrolls sideways.
+WIDE_ELEMENTS = """(limit) => {
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= limit + 0.5) { continue; }
+    let parent = el.parentElement, clipped = false;
+    while (parent && parent !== document.body) {
+      if (getComputedStyle(parent).overflowX !== "visible") { clipped = true; break; }
+      parent = parent.parentElement;
+    }
+    if (!clipped) {
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        (el.classList.length ? "." + [...el.classList].join(".") : "");
+      wide.push(name + " (right edge " + Math.round(box.right) + "px)");
+    }
+  }
+  return wide.slice(0, 8);
+}"""
+
+# What axe skips: text inside SVG (the badges' symbols on their discs, the charts' labels on the
+# card behind them) and ids repeated where no ARIA attribute refers to them.
+SVG_CONTRAST_AND_IDS = """() => {
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const rgba = (colour) => (colour.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const ratio = (a, b) => {
+    const [x, y] = [luminance(rgba(a)), luminance(rgba(b))];
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  };
+  const backdrop = (el) => {
+    for (; el; el = el.parentElement) {
+      const colour = rgba(getComputedStyle(el).backgroundColor);
+      if (colour.length && (colour.length < 4 || colour[3] > 0.9)) {
+        return getComputedStyle(el).backgroundColor;
+      }
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const problems = new Set();
+  for (const badge of document.querySelectorAll("svg.badge")) {
+    const disc = badge.querySelector("circle"), symbol = badge.querySelector("text");
+    if (!disc || !symbol) { continue; }
+    const r = ratio(getComputedStyle(disc).fill, getComputedStyle(symbol).fill);
+    if (r < 4.5) {
+      problems.add("badge symbol on " + getComputedStyle(disc).fill + ": " + r.toFixed(2) + ":1");
+    }
+  }
+  for (const label of document.querySelectorAll("svg.chart text")) {
+    const back = backdrop(label.closest("svg").parentElement);
+    const r = ratio(getComputedStyle(label).fill, back);
+    if (r < 4.5) {
+      problems.add("chart text " + JSON.stringify(label.textContent) + " " + r.toFixed(2) + ":1");
+    }
+  }
+  const seen = new Map();
+  for (const el of document.querySelectorAll("[id]")) {
+    seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  }
+  for (const [id, count] of seen) {
+    if (count > 1) { problems.add("id " + JSON.stringify(id) + " used " + count + " times"); }
+  }
+  return [...problems];
+}"""
+
+
+def describe(violation):
+    """One line for an axe violation: rule id, impact, help and the offending selectors."""
+    nodes = violation["nodes"]
+    targets = "; ".join(" ".join(map(str, node["target"])) for node in nodes[:6])
+    more = f" (+{len(nodes) - 6} more)" if len(nodes) > 6 else ""
+    detail = ""
+    if violation["id"] == "color-contrast":
+        checks = nodes[0].get("any") or [{}]
+        detail = f" [{checks[0].get('message', '')}]"
+    return (
+        f"{violation['id']} ({violation['impact']}): {violation['help']} -> {targets}{more}{detail}"
+    )
+
+
+class Scanner:
+    """scan(name) checks the page at both widths in both schemes and remembers every problem.
+
+    The page is left as it was found: 1280 px wide, light scheme.
+    """
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.scanned = []
+        self.problems = []
+
+    def problem(self, name, width, scheme, text):
+        self.problems.append(f"{name} @ {width}px {scheme}: {text}")
+
+    def __call__(self, name: str):
+        page = self.page
+        page.wait_for_load_state("load")
+        self.scanned.append(name)
+        for width in (WIDE, NARROW):
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            for scheme, script in (("light", AXE_ALL), ("dark", AXE_COLOUR)):
+                page.emulate_media(color_scheme=scheme)
+                assert page.evaluate(DARK) == (scheme == "dark")
+                for violation in page.evaluate(script):
+                    self.problem(name, width, scheme, describe(violation))
+                if width == WIDE:
+                    for text in page.evaluate(SVG_CONTRAST_AND_IDS):
+                        self.problem(name, width, scheme, text)
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                wide = ", ".join(page.evaluate(WIDE_ELEMENTS, width))
+                self.problem(name, width, "", f"scrolls sideways ({scroll_width}px): {wide}")
+        page.set_viewport_size({"width": WIDE, "height": HEIGHT})
+        page.emulate_media(color_scheme="light")
+
+
+def finished_audit(member, answers):
+    """A finished audit with `answers` (validated by each step's form), through the services."""
+    audit = services.start_audit(member)
+    for number, data in answers.items():
+        form = step_form(number, data=data)
+        assert form.is_valid(), (number, form.errors)
+        services.save_step(audit, number, form.stored_data())
+    audit, _ = services.finish_audit(audit.id, member)
+    return audit
+
+
+def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, content, password):
+    context = new_context(viewport={"width": WIDE, "height": HEIGHT}, color_scheme="light")
+    context.add_init_script(script=AXE_SCRIPT)
+    page = context.new_page()
+    base = live_server.url
+    scan = Scanner(page)
+
+    # The catalogue, as a visitor.
+    for name, path in [
+        ("home", "/"),
+        ("tracks", "/tracks/"),
+        ("track", "/tracks/retrieval/"),
+        ("companies", "/companies/"),
+        ("company", "/companies/glean/"),
+        ("conferences", "/conferences/"),
+        ("projects", "/projects/"),
+        ("guide", "/guide/"),
+        ("not found", "/no-such-page/"),
+        ("log in", "/accounts/login/"),
+        ("sign up", "/accounts/signup/"),
+    ]:
+        page.goto(base + path)
+        scan(name)
+
+    page.goto(base + "/tracks/?q=Glean")
+    scan("tracks filtered")
+    page.goto(base + "/tracks/?q=nothing-matches-this")
+    scan("tracks, no match")
+
+    # The guide's quick check, answered (right and wrong feedback) and submitted empty (error).
+    page.goto(base + "/guide/")
+    checks = page.locator("form.check")
+    first, second = checks.nth(0), checks.nth(1)
+    first.locator("input[type=radio]").first.check()
+    first.get_by_role("button", name="Check answer").click()
+    expect(first.locator(".feedback")).to_be_visible()
+    second.locator("input[type=radio]").last.check()
+    second.get_by_role("button", name="Check answer").click()
+    expect(second.locator(".feedback")).to_be_visible()
+    scan("guide, quick check answered")
+
+    # Sign up with errors, then for real.
+    page.goto(base + "/accounts/signup/")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    scan("sign up, errors")
+    sign_up(page, base, USERNAME, password)
+    scan("history, empty")
+    page.goto(base + "/audits/new/")
+    scan("new audit")
+
+    # The audit: step 1 by a full page load, with errors, then every step through htmx.
+    start_audit(page, base)
+    scan("step 1")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    scan("step 1, errors")
+    for index in range(5):
+        answer_step(page, index)
+        save_and_continue(page, index)
+        scan(f"step {index + 2}")
+    answer_step(page, 5)
+    page.get_by_role("button", name="Finish and see my result").click()
+    expect(page).to_have_url(re.compile(r"/result/$"))
+    expect(page.locator("#recommendation")).to_contain_text("Retrieval")
+    page.get_by_text("Scores as a table").press("Enter")  # open the <details>
+    scan("result")
+    page.get_by_role("link", name="Print-friendly page").click()
+    expect(page.locator("#recommendation")).to_contain_text("Retrieval")
+    scan("print")
+
+    # A second finished audit and a draft: the trend chart, compare boxes and both statuses.
+    member = get_user_model().objects.get(username=USERNAME)
+    evals = finished_audit(member, EVALS_ANSWERS)
+    services.start_audit(member)
+    page.goto(f"{base}/audits/{evals.id}/result/")
+    expect(page.locator("#recommendation")).to_contain_text("Evals")
+    scan("result with warnings")
+    page.goto(base + "/audits/")
+    expect(page.locator("svg.chart")).to_be_visible()
+    scan("history, two finished and a draft")
+    boxes = page.locator("input[name=audit]")
+    expect(boxes).to_have_count(2)
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Compare the two selected").click()
+    expect(page).to_have_url(re.compile(r"/audits/compare/\?"))
+    scan("compare")
+    page.goto(f"{base}/audits/{evals.id}/delete/")
+    scan("delete an audit")
+    page.goto(base + "/accounts/")
+    scan("account")
+
+    assert len(scan.scanned) == 31, scan.scanned
+    assert not scan.problems, (
+        f"{len(scan.problems)} accessibility problems on {len(scan.scanned)} pages:\n"
+        + "\n".join(scan.problems)
+    )
