@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -195,19 +196,39 @@ def delete_audit(request, audit_id):
 @login_required
 @require_GET
 def history(request):
-    audits = request.user.audits.only(
-        "id", "status", "created_at", "finished_at", "top_tracks", "years", "reached_step"
-    )
-    page = Paginator(audits, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    trend = charts.trend_chart(
-        request.user.audits.filter(status=Audit.Status.FINISHED)
-        .order_by("-finished_at")
-        .values("finished_at", "result")[: charts.TREND_LIMIT]
-    )
+    audits = request.user.audits
+    page_number = request.GET.get("page", "1")[:10]
+    # The rendered list is cached until one of the member's audits is added, changed or removed.
+    stats = audits.aggregate(count=Count("id"), latest=Max("updated_at"))
+    finished = audits.filter(status=Audit.Status.FINISHED)
     return render(
         request,
         "audits/history.html",
-        {"page": page, "trend": trend, "latest": page.object_list[0] if page.object_list else None},
+        {
+            "page_number": page_number,
+            "stats": {
+                "count": stats["count"],
+                "latest": (stats["latest"] or 0) and stats["latest"].timestamp(),
+            },
+            "last_finished": finished.values_list("id", flat=True).first(),
+            "history_page": lambda: Paginator(
+                audits.only(
+                    "id",
+                    "status",
+                    "created_at",
+                    "finished_at",
+                    "top_tracks",
+                    "years",
+                    "reached_step",
+                ),
+                HISTORY_PAGE_SIZE,
+            ).get_page(page_number),
+            "trend_chart": lambda: charts.trend_chart(
+                finished.order_by("-finished_at").values("finished_at", "result")[
+                    : charts.TREND_LIMIT
+                ]
+            ),
+        },
     )
 
 

@@ -271,3 +271,13 @@ def test_other_member_cannot_post_a_step_or_retake(client, make_member):
 def test_time_spent_is_shown_on_each_step(member_client):
     audit = start(member_client)
     assert "Time spent so far" in member_client.get(step_url(audit, 0)).content.decode()
+
+
+def test_history_shows_changes_right_away_despite_caching(member_client):
+    audit = walk(member_client)
+    assert str(audit.id) in member_client.get(reverse("audits:history")).content.decode()
+    draft = start(member_client)
+    assert str(draft.id) in member_client.get(reverse("audits:history")).content.decode()
+    member_client.post(reverse("audits:delete", args=[audit.id]))
+    page = member_client.get(reverse("audits:history")).content.decode()
+    assert str(audit.id) not in page and str(draft.id) in page
