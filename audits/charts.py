@@ -26,7 +26,7 @@ def score_chart(result):
     colours = result.get("colours", {})
     top = max((row["score"] for row in scores), default=0) or 1
     recommended = set(result.get("recommended", []))
-    row_height = 34
+    row_height = 50
     bars = [
         Bar(
             slug=row["slug"],
@@ -35,7 +35,7 @@ def score_chart(result):
             colour=colours.get(row["slug"], DEFAULT_COLOUR)[0],
             symbol=colours.get(row["slug"], DEFAULT_COLOUR)[1],
             y=index * row_height,
-            width=round(340 * row["score"] / top, 1),
+            width=round(360 * row["score"] / top, 1),
             recommended=row["slug"] in recommended,
         )
         for index, row in enumerate(scores)
