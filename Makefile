@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast serve lint screenshots bench backup restore clean
+.PHONY: install run test serve lint screenshots bench backup restore clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -37,6 +37,11 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn careerguide.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-$$(nproc)} --access-logfile -
 
+# Load benchmark on PostgreSQL (own database careerguide_bench) with gunicorn and wrk, about 6-8 min;
+# writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see scripts/bench.py.
+bench: install
+	$(PY) scripts/bench.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -44,6 +49,14 @@ lint: install
 
 screenshots: install
 	DJANGO_DEBUG=1 $(PY) scripts/screenshots.py
+
+# PostgreSQL backups (DATABASE_URL must be a postgres:// URL): `make backup` writes
+# backups/careerguide-<UTC timestamp>.dump; `make restore FILE=backups/careerguide-....dump`.
+backup:
+	scripts/backup.sh
+
+restore:
+	scripts/restore.sh $(FILE)
 
 clean:
 	rm -rf $(VENV) staticfiles

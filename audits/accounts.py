@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic.edit import FormView
 
+from audits import services
 from audits.forms import AccountDeleteForm, SignUpForm
 from audits.models import Audit
 from audits.services import audit_as_dict
@@ -155,7 +156,7 @@ def account_delete(request):
     form = AccountDeleteForm(user, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         logout(request)
-        user.delete()  # the member's audits and their answers cascade with it
+        services.delete_member(user)
         messages.success(request, "Your account and all your audits were deleted.")
         return redirect("tracks:home")
     return render(
@@ -164,3 +165,9 @@ def account_delete(request):
         {"form": form, "audit_count": user.audits.count()},
         status=400 if form.is_bound else 200,
     )
+
+
+def lockout_username(request, credentials=None):
+    """The username axes counts failures for, never longer than a username can be."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username)[:150]

@@ -109,8 +109,9 @@ class Audit(models.Model):
         FIVE_PLUS = "5-plus", "5+ years"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Indexed by audit_member_newest (member first), which also serves plain member lookups.
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audits"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audits", db_index=False
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     reached_step = models.PositiveSmallIntegerField(default=0)
@@ -159,3 +160,16 @@ class AuditAnswer(models.Model):
 
     def __str__(self):
         return f"Step {self.step} of {self.audit_id}"
+
+
+class MemberSession(models.Model):
+    """A session a member logged in with, so deleting the account can end it on every device."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Session of {self.member_id}"

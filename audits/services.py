@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.db.models.functions import Greatest
@@ -10,7 +11,7 @@ from django.utils import timezone
 from tracks.models import Company, CompanyTrack, ConferenceTrack, GuideSection, Track
 
 from . import scoring
-from .models import Audit, AuditAnswer, Option
+from .models import Audit, AuditAnswer, MemberSession, Option
 from .steps import LAST_STEP
 
 ACTIVE_GAP = timedelta(minutes=30)
@@ -28,8 +29,9 @@ def start_audit(member, copy_from=None):
     return audit
 
 
+@transaction.atomic
 def save_step(audit, number, data):
-    """Store one step's answers and the time spent, in two statements.
+    """Store one step's answers and the time spent: two statements, one commit.
 
     Each step is its own row, so two tabs saving different steps never overwrite each other.
     """
@@ -205,3 +207,28 @@ def audit_as_dict(audit):
         "result": audit.result,
         "scoring_version": audit.scoring_version,
     }
+
+
+def remember_login_session(sender, request, user, **kwargs):
+    """user_logged_in: note the session, so that deleting the account can end it everywhere."""
+    if request is not None and getattr(request, "session", None) is not None:
+        if request.session.session_key is None:
+            request.session.save()
+        MemberSession.objects.get_or_create(
+            session_key=request.session.session_key, defaults={"member": user}
+        )
+
+
+@transaction.atomic
+def delete_member(user):
+    """Delete an account and every personal row: audits, sessions on all devices, login records."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.utils.module_loading import import_string
+
+    store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    for session_key in user.login_sessions.values_list("session_key", flat=True):
+        store(session_key).delete()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=user.get_username()).delete()
+    user.delete()  # audits, their answers and the session records cascade with it

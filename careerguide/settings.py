@@ -138,23 +138,31 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Usernames longer than any account's are cut to the field's size before axes records them.
+AXES_USERNAME_CALLABLE = "audits.accounts.lockout_username"
 
-# Mail goes to the console unless an SMTP host is given.
-if os.environ.get("EMAIL_HOST"):
+# Mail: printed to the console in development (and plain-http trial runs); SMTP otherwise, to
+# EMAIL_HOST (default: a mail server on the same machine).
+if (DEBUG or INSECURE_HTTP or TESTING) and not os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                # A named relay usually takes submission with STARTTLS; the local MTA plain port 25.
+                "port": int(
+                    os.environ.get("EMAIL_PORT", "587" if "EMAIL_HOST" in os.environ else "25")
+                ),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_flag("EMAIL_USE_TLS", default=True),
+                "use_tls": env_flag(
+                    "EMAIL_USE_TLS", default=bool(os.environ.get("EMAIL_HOST_USER"))
+                ),
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careerguide <noreply@localhost>")
 
 LANGUAGE_CODE = "en"
@@ -196,6 +204,9 @@ if not DEBUG and not INSECURE_HTTP:
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set DJANGO_BEHIND_PROXY=1.
 if env_flag("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Lock out the client's address, not the load balancer's: trust that many proxy hops.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 SECURE_CSP = {

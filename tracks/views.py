@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from . import selectors
 from .caching import cached_for_visitors
+from .forms import TrackFilterForm
 from .models import GuideSection, QuickCheckQuestion
 
 
@@ -29,12 +30,14 @@ def home(request):
 @require_GET
 @cached_for_visitors
 def track_list(request):
-    query = request.GET.get("q", "")[:100]
+    form = TrackFilterForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     tracks = list(selectors.tracks_for_cards(query))
     template = "tracks/track_list.html"
     if request.htmx and request.htmx.target == "track-results":
         template += "#results"
-    return render(request, template, {"tracks": tracks, "query": query.strip()})
+    context = {"tracks": tracks, "query": query, "form": form}
+    return render(request, template, context, status=200 if form.is_valid() else 400)
 
 
 @require_GET

@@ -138,7 +138,7 @@ def track_colours():
 
 def answer_pool(size=200, seed=0):
     """`size` distinct answer sets (fewer if the catalogue cannot offer that many), scored once."""
-    rng = random.Random(seed)  # noqa: S311  # nosec B311 - reproducible test data
+    rng = random.Random(seed)  # reproducible test data  # noqa: S311  # nosec B311
     blank_forms = {number: step_form(number) for number in range(TOTAL_STEPS)}
     colours = track_colours()
     next_steps_cache = {}
@@ -359,7 +359,7 @@ class Command(BaseCommand):
             raise CommandError("Counts must be zero or more.")
         with_answers = not options["no_answers"]
         span_days = max(options["years_span"] * 365, 1.0)
-        rng = random.Random(options["seed"])  # noqa: S311  # nosec B311 - reproducible test data
+        rng = random.Random(options["seed"])  # reproducible test data  # noqa: S311  # nosec B311
         now = timezone.now()
 
         if options["reset"]:

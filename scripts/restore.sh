@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Restore a careerguide backup (made by scripts/backup.sh) into the PostgreSQL database.
+#
+# Usage:
+#   make restore FILE=backups/careerguide-20250101T120000Z.dump
+#   scripts/restore.sh backups/careerguide-20250101T120000Z.dump
+#   DATABASE_URL=postgres://user:secret@127.0.0.1:5432/careerguide scripts/restore.sh FILE
+#
+# Restores FILE into the database DATABASE_URL names (a postgres:// or postgresql:// URL) with
+# pg_restore --clean --if-exists --no-owner: the tables in the dump are dropped and recreated
+# with its rows, owned by the user in DATABASE_URL, in one transaction (all or nothing). Grants
+# are left out too (--no-acl), as the roles they name may not exist on this server. Run
+# `manage.py migrate` afterwards if the code is newer than the dump.
+#
+# Asks for confirmation when run in a terminal; RESTORE_YES=1 skips the question. Refuses when
+# DATABASE_URL is not PostgreSQL or FILE is missing or is not a pg_dump custom-format file.
+# Needs pg_restore (Debian: apt-get install postgresql-client). The password is handed to
+# pg_restore through PGPASSWORD, never on its command line.
+set -euo pipefail
+
+die() {
+  echo "restore: $*" >&2
+  exit 1
+}
+
+usage="usage: scripts/restore.sh FILE   (or: make restore FILE=backups/careerguide-....dump)"
+[[ $# -eq 1 && -n $1 ]] || {
+  echo "restore: which backup? $usage" >&2
+  exit 2
+}
+file=$1
+[[ -e $file ]] || die "$file does not exist. $usage"
+[[ -f $file && -r $file ]] || die "$file is not a readable file."
+
+# DATABASE_URL -> PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and PGSSLMODE), for libpq.
+pg_environment() {
+  python3 - <<'PYTHON'
+import os
+import shlex
+import sys
+from urllib.parse import parse_qs, unquote, urlsplit
+
+url = os.environ.get("DATABASE_URL", "").strip()
+if not url:
+    sys.exit(
+        "DATABASE_URL is not set, so careerguide uses its SQLite file (db.sqlite3); backups and "
+        "restores work with PostgreSQL only (for SQLite, copy the file while the app is stopped)."
+    )
+parts = urlsplit(url)
+if parts.scheme not in {"postgres", "postgresql", "pgsql", "postgis"}:
+    sys.exit(
+        f"DATABASE_URL is a {parts.scheme or 'schemeless'} URL, not PostgreSQL "
+        "(postgres://user:password@host:5432/name): backups and restores need PostgreSQL."
+    )
+try:
+    port = parts.port
+except ValueError:
+    sys.exit("DATABASE_URL has an invalid port.")
+values = {
+    "PGHOST": unquote(parts.hostname or ""),
+    "PGPORT": str(port or ""),
+    "PGUSER": unquote(parts.username or ""),
+    "PGPASSWORD": unquote(parts.password or ""),
+    "PGDATABASE": unquote(parts.path.lstrip("/")),
+    "PGSSLMODE": (parse_qs(parts.query).get("sslmode") or [""])[-1],
+}
+if not values["PGDATABASE"]:
+    sys.exit("DATABASE_URL names no database (postgres://user:password@host:5432/name).")
+for name, value in values.items():
+    if value:
+        print(f"export {name}={shlex.quote(value)}")
+PYTHON
+}
+
+command -v python3 >/dev/null || die "python3 is needed to read DATABASE_URL."
+environment=$(pg_environment) || die "nothing was restored."
+eval "$environment"
+command -v pg_restore >/dev/null || die "pg_restore is not installed (apt-get install postgresql-client)."
+pg_restore --list "$file" >/dev/null 2>&1 ||
+  die "$file is not a pg_dump custom-format backup (scripts/backup.sh makes those); nothing was restored."
+
+target="database $PGDATABASE on ${PGHOST:-the local socket}"
+if [[ -t 0 && -z ${RESTORE_YES:-} ]]; then
+  read -r -p "Replace the careerguide tables in $target with $file? [y/N] " answer
+  [[ $answer == [yY]* ]] || die "nothing was restored."
+fi
+
+echo "restore: restoring $file into $target ..." >&2
+pg_restore --clean --if-exists --no-owner --no-acl --single-transaction --exit-on-error \
+  --no-password --dbname="$PGDATABASE" "$file" || die "pg_restore failed; the database is unchanged."
+echo "restore: done." >&2

@@ -1,0 +1,299 @@
+"""Who may GET what, built from the URL configuration itself.
+
+Every URL pattern (admin's own pages aside, but with the admin index) is turned into a concrete
+URL and requested by five roles: a visitor, the member who owns the audit, another member, a
+curator and a superuser. EXPECTED says what each role gets; a URL pattern without an entry fails
+the suite, so a new URL forces a decision about who may see it. Another member's audit is always
+a 404, never a 403: it must look like no audit at all.
+
+The totals (URLs x roles) are printed at the end of the module and written to
+test-results/access-matrix-totals.txt.
+"""
+
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from audit_helpers import RETRIEVAL_ANSWERS
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve, reverse
+
+from audits import services
+from audits.models import Audit, AuditAnswer
+from audits.steps import step_form
+from tracks.models import QuickCheckQuestion
+
+pytestmark = pytest.mark.usefixtures("content")
+
+ROLES = ("visitor", "owner", "other", "curator", "superuser")
+RESULTS = Path(settings.BASE_DIR) / "test-results" / "access-matrix-totals.txt"
+
+
+# What each role gets. An int is a status; "302 <url name>" a redirect to that view ("302 login"
+# also checks that ?next= brings the visitor back).
+
+
+def everyone(expected):
+    return dict.fromkeys(ROLES, expected)
+
+
+def members_only(expected=200):
+    return {"visitor": "302 login", **dict.fromkeys(ROLES[1:], expected)}
+
+
+def owner_only(owner):
+    """The owner gets `owner`; everybody else logged in, however privileged, a 404."""
+    return {"visitor": "302 login", "owner": owner, "other": 404, "curator": 404, "superuser": 404}
+
+
+def visitors_only():
+    return {"visitor": 200, **dict.fromkeys(ROLES[1:], "302 audits:history")}
+
+
+EXPECTED = {
+    # The catalogue is public.
+    "tracks:home": everyone(200),
+    "tracks:track_list": everyone(200),
+    "tracks:track_detail": everyone(200),
+    "tracks:company_list": everyone(200),
+    "tracks:company_detail": everyone(200),
+    "tracks:conference_list": everyone(200),
+    "tracks:project_list": everyone(200),
+    "tracks:guide": everyone(200),
+    "tracks:quick_check_answer": everyone(400),  # no ?answer= given: a bad request, for anyone
+    "healthz": everyone(200),
+    # Accounts.
+    "signup": visitors_only(),
+    "login": visitors_only(),
+    "logout": everyone(405),  # POST only
+    "password_reset": everyone(200),
+    "password_reset_done": everyone(200),
+    "password_reset_confirm": everyone(200),  # a junk token: the "invalid link" page
+    "password_reset_complete": everyone(200),
+    "account": members_only(),
+    "account_data": members_only(),
+    "account_delete": members_only(),
+    "password_change": members_only(),
+    "password_change_done": members_only(),
+    # The audit: a member's own, and nobody else's.
+    "audits:history": members_only(),
+    "audits:new": members_only(),
+    "audits:compare": members_only("302 audits:history"),  # no audits chosen
+    "audits:detail": owner_only("302 audits:result"),
+    "audits:step": {**owner_only(200), "audit": "draft"},
+    "audits:result": owner_only(200),
+    "audits:print": owner_only(200),
+    "audits:export_json": owner_only(200),
+    "audits:retake": members_only(405),  # POST only, refused before the audit is looked up
+    "audits:delete": owner_only(200),  # the confirmation page
+    # Admin: staff only, and members are sent to its log-in page.
+    "admin:index": {
+        "visitor": "302 admin:login",
+        "owner": "302 admin:login",
+        "other": "302 admin:login",
+        "curator": 200,
+        "superuser": 200,
+    },
+}
+
+# Values for the URL parameters; a parameter not listed here fails the suite.
+SLUGS = {
+    "tracks:track_detail": "retrieval",
+    "tracks:company_detail": "glean",
+}
+
+
+# The URL configuration, walked ----------------------------------------------------------------
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(URL name, parameter names) for every pattern; admin contributes its index only."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                found.append(("admin:index", ()))
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += url_patterns(pattern.url_patterns, inner)
+            continue
+        name = f"{namespace}{pattern.name}" if pattern.name else f"unnamed {pattern.pattern}"
+        found.append((name, tuple(pattern.pattern.converters)))
+    return found
+
+
+PATTERNS = dict(url_patterns())
+
+
+class Totals:
+    checks = Counter()
+    urls = set()
+    cross_member = 0
+
+
+@pytest.fixture(scope="module", autouse=True)
+def totals():
+    yield Totals
+    if not Totals.checks:
+        return
+    lines = [
+        f"access matrix: {len(Totals.urls)} URLs x {len(ROLES)} roles = "
+        f"{sum(Totals.checks.values())} GET requests checked",
+        "by expected answer: "
+        + ", ".join(f"{key}: {count}" for key, count in sorted(Totals.checks.items())),
+        f"another member's audit (GET and POST, 3 roles, draft and finished): "
+        f"{Totals.cross_member} requests, all 404 or 405",
+    ]
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + "\n")
+    print("\n" + "\n".join(lines))
+
+
+# The people and their audits ------------------------------------------------------------------
+
+
+def audit_until(member, until):
+    """An audit with steps 0..until saved the way the step view saves them (fast: no HTTP)."""
+    audit = services.start_audit(member)
+    for step in range(until + 1):
+        form = step_form(step, data=RETRIEVAL_ANSWERS[step])
+        assert form.is_valid(), form.errors
+        services.save_step(audit, step, form.stored_data())
+    if until == 5:
+        audit, _created = services.finish_audit(audit.id, member)
+    return audit
+
+
+@pytest.fixture
+def world(make_member, superuser):
+    owner = make_member("ada")
+    other = make_member("grace")
+    curator = make_member("curie", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    finished = audit_until(owner, 5)
+    draft = audit_until(owner, 0)
+    # The other member has audits of their own, so a 404 is not just "you have no audits".
+    audit_until(other, 5)
+
+    users = {"visitor": None, "owner": owner, "other": other, "curator": curator}
+    users["superuser"] = superuser
+    # One client for every role, logged in as each in turn: building a client's handler costs
+    # more than the requests (whitenoise scans the static files).
+    return {"client": Client(), "users": users, "finished": finished, "draft": draft}
+
+
+def as_role(world, role):
+    client = world["client"]
+    client.logout()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    return client
+
+
+def concrete_url(name, params, world, audit="finished"):
+    kwargs = {}
+    for param in params:
+        if param == "audit_id":
+            kwargs[param] = world[audit].id
+        elif param == "step":
+            kwargs[param] = 0
+        elif param == "slug" and name == "tracks:quick_check_answer":
+            kwargs[param] = QuickCheckQuestion.objects.first().slug
+        elif param == "slug" and name in SLUGS:
+            kwargs[param] = SLUGS[name]
+        elif param == "uidb64":
+            kwargs[param] = "junk"
+        elif param == "token":
+            kwargs[param] = "not-a-real-token"
+        else:
+            pytest.fail(f"{name}: no value for the URL parameter <{param}>; add one to the test")
+    return reverse(name, kwargs=kwargs)
+
+
+def check(response, expected, url):
+    """None when the response is what was expected, else what went wrong."""
+    if isinstance(expected, int):
+        if response.status_code == expected:
+            return None
+        return f"expected {expected}, got {response.status_code}"
+    status, target = expected.split()
+    if response.status_code != int(status):
+        return f"expected {expected}, got {response.status_code}"
+    location = urlparse(response["Location"])
+    if location.netloc not in ("", "testserver"):
+        return f"redirected off-site to {response['Location']}"
+    landed = resolve(location.path).view_name
+    if landed != target:
+        return f"expected a redirect to {target}, got one to {landed} ({response['Location']})"
+    if target in ("login", "admin:login") and parse_qs(location.query).get("next") != [url]:
+        return f"the log-in redirect does not come back: {response['Location']}"
+    return None
+
+
+# The tests --------------------------------------------------------------------------------------
+
+
+def test_every_expected_entry_names_every_role():
+    for name, expected in EXPECTED.items():
+        assert set(expected) - {"audit"} == set(ROLES), name
+
+
+def test_no_stale_entries_in_the_table():
+    """An entry for a URL that no longer exists is a decision nobody is checking."""
+    assert set(EXPECTED) - set(PATTERNS) == set()
+
+
+@pytest.mark.parametrize("name", sorted(set(PATTERNS) | set(EXPECTED)))
+def test_get_answers_each_role_as_expected(name, world, totals):
+    assert name in EXPECTED, (
+        f"The URL pattern {name!r} has no entry in EXPECTED: decide what a visitor, the owner, "
+        "another member, a curator and a superuser get, and add it."
+    )
+    assert name in PATTERNS, f"{name!r} is in EXPECTED but not in the URL configuration"
+    expected = EXPECTED[name]
+    url = concrete_url(name, PATTERNS[name], world, audit=expected.get("audit", "finished"))
+    problems = {}
+    for role in ROLES:
+        response = as_role(world, role).get(url)
+        problem = check(response, expected[role], url)
+        if problem:
+            problems[role] = problem
+        if role in ("other", "curator", "superuser") and "audit_id" in PATTERNS[name]:
+            assert response.status_code != 403, f"{role} got a 403 for {url}: use 404"
+        totals.checks[str(expected[role])] += 1
+    totals.urls.add(name)
+    assert not problems, f"GET {url}: {problems}"
+
+
+AUDIT_URLS = sorted(name for name, params in PATTERNS.items() if "audit_id" in params)
+
+
+@pytest.mark.parametrize("audit", ["finished", "draft"])
+@pytest.mark.parametrize("name", AUDIT_URLS)
+def test_another_members_audit_is_always_404_and_never_changes(name, audit, world, totals):
+    """GET and POST, by another member, a curator and a superuser: 404 (or 405), never 403."""
+    url = concrete_url(name, PATTERNS[name], world, audit=audit)
+    target = world[audit]
+    before = (
+        Audit.objects.filter(pk=target.pk).values().get(),
+        list(AuditAnswer.objects.filter(audit=target).values("step", "data")),
+    )
+    audits_before = Audit.objects.count()
+    for role in ("other", "curator", "superuser"):
+        client = as_role(world, role)
+        got = client.get(url).status_code
+        # retake refuses GET before it looks the audit up (POST only): 405 reveals nothing.
+        assert got == (405 if name == "audits:retake" else 404), (role, "GET", url, got)
+        got = client.post(url, {**RETRIEVAL_ANSWERS[0], "password": "x"}).status_code
+        assert got in (404, 405), (role, "POST", url, got)
+        totals.cross_member += 2
+    assert (
+        Audit.objects.filter(pk=target.pk).values().get(),
+        list(AuditAnswer.objects.filter(audit=target).values("step", "data")),
+    ) == before
+    assert Audit.objects.count() == audits_before
