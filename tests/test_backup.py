@@ -92,8 +92,12 @@ def test_restore_refuses_a_file_that_is_not_a_dump(tmp_path):
 
 
 def test_make_targets_run_the_scripts():
-    assert run(["make", "--no-print-directory", "-n", "backup"]).stdout.strip() == "scripts/backup.sh"
-    restore = run(["make", "--no-print-directory", "-n", "restore", "FILE=backups/careerguide-x.dump"])
+    assert (
+        run(["make", "--no-print-directory", "-n", "backup"]).stdout.strip() == "scripts/backup.sh"
+    )
+    restore = run(
+        ["make", "--no-print-directory", "-n", "restore", "FILE=backups/careerguide-x.dump"]
+    )
     assert restore.stdout.strip() == "scripts/restore.sh backups/careerguide-x.dump"
     result = run(["make", "--no-print-directory", "restore"])
     assert result.returncode != 0
