@@ -17,6 +17,7 @@
 # Needs pg_restore (Debian: apt-get install postgresql-client). The password is handed to
 # pg_restore through PGPASSWORD, never on its command line.
 set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 die() {
   echo "restore: $*" >&2
@@ -32,48 +33,8 @@ file=$1
 [[ -e $file ]] || die "$file does not exist. $usage"
 [[ -f $file && -r $file ]] || die "$file is not a readable file."
 
-# DATABASE_URL -> PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and PGSSLMODE), for libpq.
-pg_environment() {
-  python3 - <<'PYTHON'
-import os
-import shlex
-import sys
-from urllib.parse import parse_qs, unquote, urlsplit
-
-url = os.environ.get("DATABASE_URL", "").strip()
-if not url:
-    sys.exit(
-        "DATABASE_URL is not set, so careerguide uses its SQLite file (db.sqlite3); backups and "
-        "restores work with PostgreSQL only (for SQLite, copy the file while the app is stopped)."
-    )
-parts = urlsplit(url)
-if parts.scheme not in {"postgres", "postgresql", "pgsql", "postgis"}:
-    sys.exit(
-        f"DATABASE_URL is a {parts.scheme or 'schemeless'} URL, not PostgreSQL "
-        "(postgres://user:password@host:5432/name): backups and restores need PostgreSQL."
-    )
-try:
-    port = parts.port
-except ValueError:
-    sys.exit("DATABASE_URL has an invalid port.")
-values = {
-    "PGHOST": unquote(parts.hostname or ""),
-    "PGPORT": str(port or ""),
-    "PGUSER": unquote(parts.username or ""),
-    "PGPASSWORD": unquote(parts.password or ""),
-    "PGDATABASE": unquote(parts.path.lstrip("/")),
-    "PGSSLMODE": (parse_qs(parts.query).get("sslmode") or [""])[-1],
-}
-if not values["PGDATABASE"]:
-    sys.exit("DATABASE_URL names no database (postgres://user:password@host:5432/name).")
-for name, value in values.items():
-    if value:
-        print(f"export {name}={shlex.quote(value)}")
-PYTHON
-}
-
 command -v python3 >/dev/null || die "python3 is needed to read DATABASE_URL."
-environment=$(pg_environment) || die "nothing was restored."
+environment=$(python3 "$root/scripts/pg_environment.py") || die "nothing was restored."
 eval "$environment"
 command -v pg_restore >/dev/null || die "pg_restore is not installed (apt-get install postgresql-client)."
 pg_restore --list "$file" >/dev/null 2>&1 ||
