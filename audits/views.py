@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
@@ -241,13 +242,10 @@ def compare(request):
         messages.warning(request, "Choose two different finished audits to compare.")
         return redirect("audits:history")
     try:
-        found = {
-            str(a.id): a
-            for a in request.user.audits.filter(pk__in=ids, status=Audit.Status.FINISHED)
-        }
-    except Exception as error:  # a malformed UUID
+        found = list(request.user.audits.filter(pk__in=ids, status=Audit.Status.FINISHED))
+    except ValidationError as error:  # an id that is not a UUID
         raise Http404("No such audit.") from error
     if len(found) != 2:
         raise Http404("No such audit.")
-    older, newer = sorted(found.values(), key=lambda a: a.finished_at)
+    older, newer = sorted(found, key=lambda a: a.finished_at)
     return render(request, "audits/compare.html", charts.comparison(older, newer))
