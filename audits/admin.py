@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from . import services
 from .models import Audit, Option, OptionWeight, Question
 
 
@@ -62,3 +63,9 @@ class AuditAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        services.delete_audits(Audit.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.delete_audits(queryset)

@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from careerguide.pagecache import bump_member
 from tracks.models import Company, CompanyTrack, ConferenceTrack, GuideSection, Track
 
 from . import scoring
@@ -29,18 +30,11 @@ def start_audit(member, copy_from=None):
     return audit
 
 
-@transaction.atomic
 def save_step(audit, number, data):
     """Store one step's answers and the time spent: two statements, one commit.
 
     Each step is its own row, so two tabs saving different steps never overwrite each other.
     """
-    AuditAnswer.objects.bulk_create(
-        [AuditAnswer(audit=audit, step=number, data=data)],
-        update_conflicts=True,
-        unique_fields=["audit", "step"],
-        update_fields=["data", "saved_at"],
-    )
     now = timezone.now()
     gap = now - audit.last_activity_at
     # A gap longer than ACTIVE_GAP is a break, not time spent on the audit.
@@ -53,8 +47,18 @@ def save_step(audit, number, data):
         "updated_at": now,
     }
     if number == 0:
-        changes["years"] = audit.years = data.get("years", "")
-    Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(**changes)
+        changes["years"] = data.get("years", "")
+    with transaction.atomic():
+        AuditAnswer.objects.bulk_create(
+            [AuditAnswer(audit=audit, step=number, data=data)],
+            update_conflicts=True,
+            unique_fields=["audit", "step"],
+            update_fields=["data", "saved_at"],
+        )
+        Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(**changes)
+    bump_member(audit.member_id)  # update() sends no signal; after the commit, see bump_member
+    if number == 0:
+        audit.years = changes["years"]
     audit.reached_step = max(audit.reached_step, reached)
     audit.seconds_spent += seconds
     audit.last_activity_at = now
@@ -217,6 +221,14 @@ def remember_login_session(sender, request, user, **kwargs):
         MemberSession.objects.get_or_create(
             session_key=request.session.session_key, defaults={"member": user}
         )
+
+
+def delete_audits(audits):
+    """Delete these audits (a queryset) and give their members' cached pages a new version."""
+    members = set(audits.values_list("member_id", flat=True))
+    audits.delete()
+    for member_id in members:
+        bump_member(member_id)
 
 
 @transaction.atomic

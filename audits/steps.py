@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
+from careerguide.pagecache import catalogue_data
 from tracks.models import Company, CompanyTrack, ConferenceTrack, Track
 
 from .models import Audit, Question
@@ -167,7 +168,9 @@ class ContextForm(StepForm):
     )
 
     def load_choices(self):
-        self.tracks = list(Track.objects.filter(published=True))
+        self.tracks = catalogue_data(
+            "published-tracks", lambda: list(Track.objects.filter(published=True))
+        )
         self.fields["tried"].choices = [(t.slug, t.name) for t in self.tracks]
 
 
@@ -181,8 +184,11 @@ class QuestionsForm(StepForm):
         super().__init__(*args, **kwargs)
 
     def load_choices(self):
-        self.questions = list(
-            Question.objects.filter(step=self.step_number).prefetch_related("options")
+        self.questions = catalogue_data(
+            f"questions:{self.step_number}",
+            lambda: list(
+                Question.objects.filter(step=self.step_number).prefetch_related("options")
+            ),
         )
         for question in self.questions:
             choices = [(o.key, o.label) for o in question.options.all()]
@@ -217,8 +223,13 @@ class TalksForm(StepForm):
     )
 
     def load_choices(self):
-        sessions = ConferenceTrack.objects.filter(track__published=True).select_related(
-            "conference", "track"
+        sessions = catalogue_data(
+            "talks",
+            lambda: list(
+                ConferenceTrack.objects.filter(track__published=True).select_related(
+                    "conference", "track"
+                )
+            ),
         )
         groups = {}
         for session in sessions:
@@ -237,15 +248,18 @@ class CompaniesForm(StepForm):
     )
 
     def load_choices(self):
-        self.companies = list(
-            Company.objects.prefetch_related(
-                Prefetch(
-                    "hiring",
-                    queryset=CompanyTrack.objects.filter(track__published=True).select_related(
-                        "track"
-                    ),
+        self.companies = catalogue_data(
+            "companies-hiring",
+            lambda: list(
+                Company.objects.prefetch_related(
+                    Prefetch(
+                        "hiring",
+                        queryset=CompanyTrack.objects.filter(track__published=True).select_related(
+                            "track"
+                        ),
+                    )
                 )
-            )
+            ),
         )
         self.fields["companies"].choices = [(c.slug, c.name) for c in self.companies]
         self.hints = {

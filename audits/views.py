@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from careerguide.pagecache import cached_page
+
 from . import charts, services
 from .models import Audit
 from .steps import LAST_STEP, STEPS, TOTAL_STEPS, step_form
@@ -131,6 +133,7 @@ def render_step(request, audit, number, form=None, status=200, announcement=""):
 @never_cache
 @login_required
 @require_GET
+@cached_page
 def result(request, audit_id):
     audit = member_audit(request, audit_id)
     if not audit.is_finished:
@@ -164,6 +167,7 @@ def render_result(request, audit, status=200, template="audits/result.html"):
 @never_cache
 @login_required
 @require_GET
+@cached_page
 def result_print(request, audit_id):
     audit = member_audit(request, audit_id, status=Audit.Status.FINISHED)
     return render_result(request, audit, template="audits/print.html")
@@ -187,7 +191,7 @@ def export_json(request, audit_id):
 def delete_audit(request, audit_id):
     audit = member_audit(request, audit_id)
     if request.method == "POST":
-        audit.delete()
+        services.delete_audits(Audit.objects.filter(pk=audit.pk))
         messages.success(request, "The audit was deleted.")
         return redirect("audits:history")
     return render(request, "audits/delete.html", {"audit": audit})
@@ -196,13 +200,14 @@ def delete_audit(request, audit_id):
 @never_cache
 @login_required
 @require_GET
+@cached_page(params={"page"})
 def history(request):
     audits = request.user.audits
     page_number = request.GET.get("page", "1")[:10]
     # The rendered list is cached until one of the member's audits is added, changed or removed.
     stats = audits.aggregate(count=Count("id"), latest=Max("updated_at"))
     finished = audits.filter(status=Audit.Status.FINISHED)
-    return render(
+    response = render(
         request,
         "audits/history.html",
         {
@@ -231,11 +236,17 @@ def history(request):
             ),
         },
     )
+    # Any other spelling of a page (?page=0, ?page=99999, ?page=last) shows a real page: keep
+    # only the real page numbers, so that no one can fill the cache with copies.
+    pages = max(1, -(-stats["count"] // HISTORY_PAGE_SIZE))
+    response.cacheable_page = page_number in {str(n) for n in range(1, pages + 1)}
+    return response
 
 
 @never_cache
 @login_required
 @require_GET
+@cached_page(params={"audit"})
 def compare(request):
     ids = request.GET.getlist("audit")
     if len(ids) != 2 or ids[0] == ids[1]:

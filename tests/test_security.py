@@ -234,6 +234,7 @@ HEADER_CASES = [
     "audit step",
     "audit step fragment (htmx)",
     "audit result",
+    "audit result from the member's cache",
     "audit export (JSON)",
     "login page",
     "login refused (400)",
@@ -255,8 +256,14 @@ def test_every_kind_of_response_carries_the_security_headers(client, make_member
     if case == "catalogue page":
         response = client.get(reverse("tracks:track_list"), secure=True)
     elif case == "catalogue page from the visitors' cache":
-        client.get(reverse("tracks:company_list"), secure=True)
+        for _ in range(2):  # versions for an empty cache, then the page is stored
+            client.get(reverse("tracks:company_list"), secure=True)
         response = client.get(reverse("tracks:company_list"), secure=True)
+    elif case == "audit result from the member's cache":
+        audit = member_with_audit()
+        for _ in range(3):  # the CSRF cookie, versions, then the page is stored
+            client.get(reverse("audits:result", args=[audit.id]), secure=True)
+        response = client.get(reverse("audits:result", args=[audit.id]), secure=True)
     elif case == "track page":
         response = client.get(reverse("tracks:track_detail", args=["agents"]), secure=True)
     elif case == "audit step":

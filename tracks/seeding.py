@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
+from careerguide.pagecache import bump_catalogue
+
 from .models import SeedRecord
-from .signals import bump_catalogue_version
 
 
 @dataclass
@@ -59,7 +60,7 @@ def seed_content(force=False):
                 report.kept.append(f"{row['model']} {row['fields']} (refers to a deleted row)")
                 continue
             seed_row(item, force, report)
-    bump_catalogue_version()
+    bump_catalogue()
     return report
 
 

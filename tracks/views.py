@@ -4,14 +4,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from careerguide.pagecache import cached_page
+
 from . import selectors
-from .caching import cached_for_visitors
 from .forms import TrackFilterForm
 from .models import GuideSection, QuickCheckQuestion
 
 
 @require_GET
-@cached_for_visitors
+@cached_page
 def home(request):
     sections = selectors.guide_sections()
     return render(
@@ -28,7 +29,7 @@ def home(request):
 
 
 @require_GET
-@cached_for_visitors
+@cached_page(params={"q"})
 def track_list(request):
     form = TrackFilterForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -41,7 +42,7 @@ def track_list(request):
 
 
 @require_GET
-@cached_for_visitors
+@cached_page
 def track_detail(request, slug):
     track = selectors.track_with_everything(slug)
     if track is None:
@@ -54,7 +55,7 @@ def track_detail(request, slug):
 
 
 @require_GET
-@cached_for_visitors
+@cached_page(params={"track"})
 def company_list(request):
     tracks = list(selectors.published_tracks())
     companies = list(selectors.companies_with_tracks())
@@ -79,7 +80,7 @@ def company_list(request):
 
 
 @require_GET
-@cached_for_visitors
+@cached_page
 def company_detail(request, slug):
     company = selectors.company_with_tracks(slug)
     if company is None:
@@ -88,7 +89,7 @@ def company_detail(request, slug):
 
 
 @require_GET
-@cached_for_visitors
+@cached_page
 def conference_list(request):
     return render(
         request,
@@ -98,7 +99,7 @@ def conference_list(request):
 
 
 @require_GET
-@cached_for_visitors
+@cached_page
 def project_list(request):
     return render(
         request, "tracks/project_list.html", {"projects": selectors.projects_with_tracks()}
@@ -106,13 +107,13 @@ def project_list(request):
 
 
 @require_GET
-@cached_for_visitors
+@cached_page
 def guide(request):
     return render(request, "tracks/guide.html", guide_context())
 
 
 @require_GET
-@cached_for_visitors
+@cached_page(params={"answer"})
 def quick_check_answer(request, slug):
     """Answer one quick-check question: a fragment for htmx, the whole guide without JavaScript."""
     question = get_object_or_404(QuickCheckQuestion.objects.prefetch_related("options"), slug=slug)

@@ -1,0 +1,195 @@
+"""Whole pages answered from the shared cache, before the view and most middleware run.
+
+A view opts in with ``@cached_page``. An entry belongs to whoever asked: visitors without a
+session share one, and each member's session has its own (keyed by the member, the session's
+password hash and the CSRF secret the page's forms carry). Each entry records the versions it
+was rendered at, the catalogue's and, for a member, the member's own. A curator's save, a change
+to a member's audits or account, gives a new random version, so an entry rendered before it is
+never served again and simply expires.
+
+Only a page without cookies to set and without messages waiting is stored; anything else is
+rendered as usual.
+"""
+
+import secrets
+from functools import wraps
+from hashlib import sha256
+
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.messages.storage.session import SessionStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers, set_response_etag
+
+CATALOGUE_VERSION = "version:catalogue"
+VISITOR_TIMEOUT = 60 * 60 * 24
+MEMBER_TIMEOUT = 60 * 60
+
+
+def member_version_key(member_id):
+    return f"version:member:{member_id}"
+
+
+def bump_catalogue(**kwargs):
+    if kwargs.get("raw"):  # fixtures being loaded: seed_content bumps once at the end
+        return
+    new_version(CATALOGUE_VERSION, timeout=None)
+
+
+def bump_member(member_id):
+    new_version(member_version_key(member_id), timeout=MEMBER_TIMEOUT)
+
+
+def new_version(key, timeout):
+    def change():
+        cache.set(key, secrets.token_hex(8), timeout=timeout)
+
+    change()
+    if transaction.get_connection().in_atomic_block:
+        # A page rendered before the commit read the old data under the new version: once
+        # the change is visible to everyone, move on to yet another version.
+        transaction.on_commit(change)
+
+
+def catalogue_data(name, build):
+    """What `build()` returns, read from the cache until the catalogue changes.
+
+    For catalogue rows that other pages need (the choices of an audit step): one cache round
+    trip instead of one or two queries.
+    """
+    key = f"data:{name}"
+    found = cache.get_many([CATALOGUE_VERSION, key])
+    version, entry = found.get(CATALOGUE_VERSION), found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    value = build()
+    if version is None:
+        cache.add(CATALOGUE_VERSION, secrets.token_hex(8), timeout=None)
+    else:
+        cache.set(key, (version, value), timeout=VISITOR_TIMEOUT)
+    return value
+
+
+def cached_page(view=None, *, params=()):
+    """Let the page cache keep this view's 200 responses for GETs with only `params` in the query.
+
+    The view may still refuse for one response by setting ``response.cacheable_page = False``.
+    """
+    allowed = frozenset(params)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            # The same URL answers htmx with a fragment and browsers with a page.
+            patch_vary_headers(response, ["HX-Request"])
+            if getattr(response, "cacheable_page", None) is None:
+                response.cacheable_page = set(request.GET) <= allowed
+            return response
+
+        wrapped.page_cache = True  # outer decorators copy it on with functools.wraps
+        return wrapped
+
+    return decorator(view) if view else decorator
+
+
+class PageCacheMiddleware:
+    """Serve and store pages of ``@cached_page`` views; see the module's docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        owner = self.owner(request) if self.cached_view(request) else None
+        if owner is None:
+            return self.get_response(request)
+        member_id, identity = owner
+        version_keys = [CATALOGUE_VERSION]
+        if member_id is not None:
+            version_keys.append(member_version_key(member_id))
+        key = page_key(identity, request)
+        found = cache.get_many([*version_keys, key])
+        versions = tuple(found.get(k) for k in version_keys)
+        entry = found.get(key)
+        if entry is not None and entry[0] == versions and None not in versions:
+            return replay(entry)
+
+        response = self.get_response(request)
+        if None in versions:
+            # No version yet (a cold or emptied cache): make one, store from the next request on,
+            # so a change saved while this page rendered can never hide behind it.
+            for version_key in version_keys:
+                cache.add(version_key, secrets.token_hex(8), timeout=timeout_for(member_id))
+        elif self.storable(request, response, member_id):
+            if not response.has_header("ETag") and "no-store" not in response.get(
+                "Cache-Control", ""
+            ):
+                set_response_etag(response)
+            headers = [(name, value) for name, value in response.items()]
+            entry = (versions, response.status_code, headers, response.content)
+            cache.set(key, entry, timeout=timeout_for(member_id))
+        return response
+
+    @staticmethod
+    def cached_view(request):
+        if request.method != "GET":
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return getattr(match.func, "page_cache", False)
+
+    @staticmethod
+    def owner(request):
+        """(member id or None, identity) for a request that may use the cache, else None."""
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None, "visitor"
+        session = request.session
+        member_id = session.get(SESSION_KEY)
+        csrf_secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if member_id is None or not csrf_secret or SessionStorage.session_key in session:
+            return None
+        return member_id, f"member:{member_id}:{session.get(HASH_SESSION_KEY)}:{csrf_secret}"
+
+    @staticmethod
+    def storable(request, response, member_id):
+        if (
+            not getattr(response, "cacheable_page", False)
+            or response.status_code != 200
+            or response.streaming
+            or any(
+                # Django renews the CSRF cookie on each page with a form; that one may repeat.
+                name != settings.CSRF_COOKIE_NAME or morsel.value != request.COOKIES.get(name)
+                for name, morsel in response.cookies.items()
+            )
+        ):
+            return False
+        user = request.user
+        if member_id is None:
+            return not user.is_authenticated
+        return user.is_authenticated and str(user.pk) == str(member_id)
+
+
+def timeout_for(member_id):
+    return VISITOR_TIMEOUT if member_id is None else MEMBER_TIMEOUT
+
+
+def page_key(identity, request):
+    htmx = "|".join(
+        request.headers.get(name, "")
+        for name in ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+    )
+    digest = sha256(f"{identity}|{htmx}|{request.get_full_path()}".encode()).hexdigest()
+    return f"page:{digest}"
+
+
+def replay(entry):
+    _versions, status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
