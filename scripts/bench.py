@@ -13,7 +13,8 @@ What it does, bounded in time (about 6-8 minutes with the defaults) and only aga
    on a free port of 127.0.0.1.
 3. wrk from a second process: /healthz, the catalogue as a visitor, member pages (history of 500
    audits, a result, a compare page) with a session cookie from the real login form, and a POST
-   of an audit step with its CSRF token. Then 50 connections for 60 s over a mix of all of them.
+   of an audit step with its CSRF token; then the same pages rendered in full (a query parameter
+   keeps them out of the page cache). Then 50 connections for 60 s over a mix of all of them.
 4. A hashed static file with Accept-Encoding br and gzip: Cache-Control and Content-Encoding.
 5. Two gunicorn instances on one database: an audit begun on A and finished on B shows the same
    recommendation on both (with Redis sessions and with database sessions).
@@ -808,6 +809,11 @@ CPU were the only limit. Errors are non-2xx/3xx responses plus socket errors (co
 write, timeout at 5 s). Member pages use a session cookie from the real login form; the step
 POST sends the CSRF token and expects 302.
 
+Each row asks for one URL again and again, so after its first request a page comes from the page
+cache (`careerguide/pagecache.py`), as it does for anyone who opens a page twice before it
+changes. A "full render" row adds a query parameter that the cache never stores: every one of
+its requests runs the view and the templates, as the first view of a page does.
+
 ## {c["concurrency"]} concurrent connections for {c["concurrency_duration"]} s
 
 {table([report["concurrency"]])}
@@ -983,9 +989,22 @@ def main():
                 path="/audits/",
                 cookie=typical_cookie,
             ),
+            dict(name="member: track detail", path="/tracks/retrieval/", cookie=member_cookie),
+            # An unknown query parameter is never stored: every request renders in full.
+            dict(name="visitor: track detail, full render", path="/tracks/retrieval/?render=1"),
             dict(
-                name="member: track detail (not cached)",
-                path="/tracks/retrieval/",
+                name=f"member: history ({CONFIG['history']} audits), full render",
+                path="/audits/?render=1",
+                cookie=member_cookie,
+            ),
+            dict(
+                name="member: result, full render",
+                path=f"{result_path}?render=1",
+                cookie=member_cookie,
+            ),
+            dict(
+                name="member: compare, full render",
+                path=f"{compare_path}&render=1",
                 cookie=member_cookie,
             ),
         ]
