@@ -121,8 +121,11 @@ class PageCacheMiddleware:
         if None in versions:
             # No version yet (a cold or emptied cache): make one, store from the next request on,
             # so a change saved while this page rendered can never hide behind it.
-            for version_key in version_keys:
-                cache.add(version_key, secrets.token_hex(8), timeout=timeout_for(member_id))
+            cache.add(CATALOGUE_VERSION, secrets.token_hex(8), timeout=None)
+            if member_id is not None:
+                cache.add(
+                    member_version_key(member_id), secrets.token_hex(8), timeout=MEMBER_TIMEOUT
+                )
         elif self.storable(request, response, member_id):
             if not response.has_header("ETag") and "no-store" not in response.get(
                 "Cache-Control", ""
@@ -130,7 +133,7 @@ class PageCacheMiddleware:
                 set_response_etag(response)
             headers = [(name, value) for name, value in response.items()]
             entry = (versions, response.status_code, headers, response.content)
-            cache.set(key, entry, timeout=timeout_for(member_id))
+            cache.set(key, entry, timeout=VISITOR_TIMEOUT if member_id is None else MEMBER_TIMEOUT)
         return response
 
     @staticmethod
@@ -172,10 +175,6 @@ class PageCacheMiddleware:
         if member_id is None:
             return not user.is_authenticated
         return user.is_authenticated and str(user.pk) == str(member_id)
-
-
-def timeout_for(member_id):
-    return VISITOR_TIMEOUT if member_id is None else MEMBER_TIMEOUT
 
 
 def page_key(identity, request):

@@ -98,6 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one cache: Redis when REDIS_URL is given, the database otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_CACHE_TABLE = "careerguide_cache"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -111,7 +112,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "careerguide_cache",
+            "LOCATION": DATABASE_CACHE_TABLE,
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }

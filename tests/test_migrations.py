@@ -66,3 +66,11 @@ def test_migrations_run_to_zero_and_forward_again():
     # The catalogue back, for the tests that come after this one.
     call_command("seed_content", verbosity=0)
     assert Track.objects.count() == 9
+
+
+@pytest.mark.django_db
+def test_migrate_creates_the_database_cache_table_whatever_cache_is_configured(settings):
+    # The tests run with an in-memory cache, as a site with REDIS_URL runs with Redis: a site
+    # started later without REDIS_URL falls back to this table and must find it.
+    assert "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]
+    assert settings.DATABASE_CACHE_TABLE in connection.introspection.table_names()
