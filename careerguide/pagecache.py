@@ -76,7 +76,7 @@ def catalogue_data(name, build):
 def cached_page(view=None, *, params=()):
     """Let the page cache keep this view's 200 responses for GETs with only `params` in the query.
 
-    The view may still refuse for one response by setting ``response.cacheable_page = False``.
+    The view may also refuse one response by setting ``response.cacheable_page = False``.
     """
     allowed = frozenset(params)
 
@@ -86,8 +86,9 @@ def cached_page(view=None, *, params=()):
             response = view(request, *args, **kwargs)
             # The same URL answers htmx with a fragment and browsers with a page.
             patch_vary_headers(response, ["HX-Request"])
-            if getattr(response, "cacheable_page", None) is None:
-                response.cacheable_page = set(request.GET) <= allowed
+            response.cacheable_page = getattr(response, "cacheable_page", True) and (
+                set(request.GET) <= allowed
+            )
             return response
 
         wrapped.page_cache = True  # outer decorators copy it on with functools.wraps
