@@ -10,7 +10,8 @@ time in `bulk_create`, not in scoring.
         --history-member bench-history --history-audits 500
 
 Bench members are the users whose username starts with ``bench-``; ``--reset`` deletes them and
-their audits first (with plain DELETE statements: no signals, no per-row Python work).
+their audits first (answers and audits with plain DELETE statements, no per-row Python work; the
+members through the ORM, so each one's cached pages get a new version).
 """
 
 import json
