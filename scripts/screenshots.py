@@ -121,6 +121,11 @@ def main():
             for name, url in visits + more:
                 page.goto(url)
                 shoot(name)
+            page.emulate_media(color_scheme="dark")
+            for name, url in (("result-dark", first_result), ("history-dark", f"{BASE}/audits/")):
+                page.goto(url)
+                shoot(name)
+            page.emulate_media(color_scheme="light")
         browser.close()
 
 
