@@ -48,6 +48,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from answers import RETRIEVAL_ANSWERS  # noqa: E402  (SIGIR and Glean: Retrieval)
+
 PY = sys.executable
 BIN = Path(PY).parent
 HOST = "127.0.0.1"
@@ -58,21 +61,6 @@ HISTORY_MEMBER = "bench-history"
 DRAFT_MEMBER = "bench-000001"
 TWO_SERVER_MEMBER = "bench-000002"
 TYPICAL_MEMBER = "bench-000003"
-
-# The answers of tests/audit_helpers.py: SIGIR and Glean make Retrieval the recommendation.
-RETRIEVAL_ANSWERS = {
-    0: {"years": "2-3", "tried": ["retrieval", "evals"]},
-    1: {"lost-track-of-time": [], "note": "Hybrid search that kept missing acronyms"},
-    2: {"free-time-reading": []},
-    3: {"talks": ["sigir:retrieval"]},
-    4: {"companies": ["glean"]},
-    5: {
-        "pay-main-draw": "no",
-        "weekly-release-notes": "yes",
-        "day-job-depth": "yes",
-        "hot-this-quarter": "no",
-    },
-}
 STEP_POST_BODY = {"years": "2-3", "tried": "retrieval"}
 
 

@@ -16,25 +16,18 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerguide.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 django.setup()
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8765").rstrip("/")
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 USERNAME, PASSWORD = "screenshot-member", "screenshot-pass-8462"
 
 
@@ -73,9 +66,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     demo_member()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         pages = [

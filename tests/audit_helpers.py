@@ -1,24 +1,11 @@
 """Walking an audit through the test client, as a member's browser would post it."""
 
+from answers import RETRIEVAL_ANSWERS
 from django.urls import reverse
 
 from audits.models import Audit
 
 PASSWORD = "correct-horse-battery-staple-42"
-
-RETRIEVAL_ANSWERS = {
-    0: {"years": "2-3", "tried": ["retrieval", "evals"]},
-    1: {"lost-track-of-time": [], "note": "Hybrid search that kept missing acronyms"},
-    2: {"free-time-reading": []},
-    3: {"talks": ["sigir:retrieval"]},
-    4: {"companies": ["glean"]},
-    5: {
-        "pay-main-draw": "no",
-        "weekly-release-notes": "yes",
-        "day-job-depth": "yes",
-        "hot-this-quarter": "no",
-    },
-}
 
 
 def start(client):

@@ -5,6 +5,7 @@ import re
 import socket
 
 import pytest
+from audit_helpers import PASSWORD, RETRIEVAL_ANSWERS, post_step, start, step_url, walk
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.test import Client
@@ -12,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Option
-from tests.audit_helpers import PASSWORD, RETRIEVAL_ANSWERS, post_step, start, step_url, walk
 
 
 def seen(client, url, times=2):

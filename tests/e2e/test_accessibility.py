@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 import axe_playwright_python
+from answers import EVALS_ANSWERS
 from browser_helpers import answer_step, save_and_continue, sign_up, start_audit
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
@@ -43,21 +44,6 @@ WIDE, NARROW = 1280, 375
 HEIGHT = 900
 USERNAME = "ada"
 
-# A second, different audit (an Evals leaning with two warnings), finished through the services
-# so that My audits shows a trend of two and the comparison has changes to highlight.
-EVALS_ANSWERS = {
-    0: {"years": "3-5", "tried": ["evals", "agents"]},
-    1: {"lost-track-of-time": ["confusing-eval-result"], "note": ""},
-    2: {"free-time-reading": ["eval-blog-posts"]},
-    3: {"talks": ["evalscon:evals"]},
-    4: {"companies": ["braintrust"]},
-    5: {
-        "pay-main-draw": "yes",
-        "weekly-release-notes": "yes",
-        "day-job-depth": "no",
-        "hot-this-quarter": "yes",
-    },
-}
 
 # Elements wider than the viewport, outside a scroll container: why a page scrolls sideways.
 WIDE_ELEMENTS = """(limit) => {
