@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Option
+from tracks.models import Track
 
 
 def seen(client, url, times=2):
@@ -203,3 +204,17 @@ def test_the_redis_cache_shares_entries_between_app_servers():
         assert server_a.get("version") == "v2"
     finally:
         server_a.delete_many(["page", "version"])
+
+
+def test_a_curator_edit_reaches_a_member_who_saw_the_page_before(member_client):
+    seen(member_client, "/tracks/voice/", times=3)
+    track = Track.objects.get(slug="voice")
+    track.owns = "Everything that talks back."
+    track.save()
+    assert "Everything that talks back." in member_client.get("/tracks/voice/").content.decode()
+
+
+def test_a_page_from_the_cache_answers_a_conditional_get_with_304(client, content):
+    page = seen(client, "/companies/")
+    again, queries = queries_for(client, "/companies/", headers={"If-None-Match": page["ETag"]})
+    assert (again.status_code, queries) == (304, 0)
