@@ -10,7 +10,7 @@ class AuditsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
-        from careerguide.pagecache import bump_catalogue
+        from careerguide.pagecache import watch_catalogue
 
         from .models import Audit, Option, OptionWeight, Question
         from .services import remember_login_session
@@ -18,11 +18,7 @@ class AuditsConfig(AppConfig):
 
         user_logged_in.connect(remember_login_session, dispatch_uid="remember-login-session")
         # The audit's questions are catalogue data too: steps read them through the cache.
-        for model in (Question, Option, OptionWeight):
-            post_save.connect(bump_catalogue, sender=model, dispatch_uid=f"bump-{model.__name__}")
-            post_delete.connect(
-                bump_catalogue, sender=model, dispatch_uid=f"bump-del-{model.__name__}"
-            )
+        watch_catalogue([Question, Option, OptionWeight])
         member = get_user_model()
         post_save.connect(audit_changed, sender=Audit, dispatch_uid="audit-saved")
         post_save.connect(member_changed, sender=member, dispatch_uid="member-saved")

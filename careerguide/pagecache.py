@@ -20,6 +20,7 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers, set_response_etag
@@ -36,22 +37,41 @@ def member_version_key(member_id):
 def bump_catalogue(**kwargs):
     if kwargs.get("raw"):  # fixtures being loaded: seed_content bumps once at the end
         return
-    new_version(CATALOGUE_VERSION, timeout=None)
+    new_version(CATALOGUE_VERSION)
 
 
 def bump_member(member_id):
-    new_version(member_version_key(member_id), timeout=MEMBER_TIMEOUT)
+    new_version(member_version_key(member_id))
 
 
-def new_version(key, timeout):
+def watch_catalogue(models):
+    """Give the catalogue a new version whenever one of these models is saved or deleted."""
+    for model in models:
+        uid = f"catalogue-{model._meta.label}"
+        post_save.connect(bump_catalogue, sender=model, dispatch_uid=f"{uid}-saved")
+        post_delete.connect(bump_catalogue, sender=model, dispatch_uid=f"{uid}-deleted")
+
+
+def version_timeout(key):
+    # Members' pages live an hour, so their versions need not outlive them.
+    return None if key == CATALOGUE_VERSION else MEMBER_TIMEOUT
+
+
+def new_version(key):
     def change():
-        cache.set(key, secrets.token_hex(8), timeout=timeout)
+        cache.set(key, secrets.token_hex(8), timeout=version_timeout(key))
 
     change()
     if transaction.get_connection().in_atomic_block:
-        # A page rendered before the commit read the old data under the new version: once
-        # the change is visible to everyone, move on to yet another version.
+        # The first change is all that a transaction that never commits sees (a test's). A page
+        # rendered before the commit read the old data under that version, so once the change is
+        # visible to everyone, move on to yet another one.
         transaction.on_commit(change)
+
+
+def start_version(key):
+    """Give a key that has no version (a cold or emptied cache) its first one."""
+    cache.add(key, secrets.token_hex(8), timeout=version_timeout(key))
 
 
 def catalogue_data(name, build):
@@ -67,7 +87,7 @@ def catalogue_data(name, build):
         return entry[1]
     value = build()
     if version is None:
-        cache.add(CATALOGUE_VERSION, secrets.token_hex(8), timeout=None)
+        start_version(CATALOGUE_VERSION)
     else:
         cache.set(key, (version, value), timeout=VISITOR_TIMEOUT)
     return value
@@ -120,13 +140,11 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         if None in versions:
-            # No version yet (a cold or emptied cache): make one, store from the next request on,
-            # so a change saved while this page rendered can never hide behind it.
-            cache.add(CATALOGUE_VERSION, secrets.token_hex(8), timeout=None)
-            if member_id is not None:
-                cache.add(
-                    member_version_key(member_id), secrets.token_hex(8), timeout=MEMBER_TIMEOUT
-                )
+            # Store from the next request on, so that a change saved while this page rendered
+            # can never hide behind a version made after it.
+            for version_key, version in zip(version_keys, versions, strict=True):
+                if version is None:
+                    start_version(version_key)
         elif self.storable(request, response, member_id):
             if not response.has_header("ETag") and "no-store" not in response.get(
                 "Cache-Control", ""

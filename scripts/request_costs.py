@@ -4,7 +4,7 @@
     .venv/bin/python scripts/request_costs.py          # after `make bench` has loaded its data
 
 Calls the WSGI application directly, the requests one after another, on the bench database
-(BENCH_DATABASE_URL, as scripts/bench.py) with Redis (BENCH_REDIS_URL, default
+(scripts/bench.py's, BENCH_DATABASE_URL) with Redis (BENCH_REDIS_URL, default
 redis://127.0.0.1:6379/1) and production settings. For each page it prints the CPU time per
 request (time.process_time: this process only, so PostgreSQL's and Redis's work is not in it),
 then splits the audit step POST into its parts. Quieter than `make bench` and useful to see
@@ -18,6 +18,8 @@ from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
+from bench import CONFIG, DRAFT_MEMBER, HISTORY_MEMBER  # this script's folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 REQUESTS = int(os.environ.get("COSTS_REQUESTS", "500"))
@@ -25,10 +27,7 @@ CSRF_SECRET = "costs" * 6 + "00"  # any 32 letters and digits: the cookie and th
 
 os.environ.update(
     DJANGO_SETTINGS_MODULE="careerguide.settings",
-    DATABASE_URL=os.environ.get(
-        "BENCH_DATABASE_URL",
-        "postgres://careerguide:careerguide@127.0.0.1:5432/careerguide_bench",
-    ),
+    DATABASE_URL=CONFIG["database_url"],
     REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1"),
     DJANGO_SECRET_KEY="request-costs-" + "x" * 40,
     DJANGO_INSECURE_HTTP="1",
@@ -96,8 +95,8 @@ def cpu_per_request(make_environ):
 
 def main():
     try:
-        history = get_user_model().objects.get(username="bench-history")
-        drafter = get_user_model().objects.get(username="bench-000001")
+        history = get_user_model().objects.get(username=HISTORY_MEMBER)
+        drafter = get_user_model().objects.get(username=DRAFT_MEMBER)
     except get_user_model().DoesNotExist:
         raise SystemExit("No bench data: run `make bench` (or make_bench_data) first.") from None
     member = session_cookie(history.username)
