@@ -22,9 +22,9 @@ from audits.forms import AccountDeleteForm, SignUpForm
 from audits.models import Audit
 from audits.services import audit_as_dict
 
-# Two backends are configured (axes, then Django's); a member who has just signed up is logged
-# in without a password check, so login() must be told which backend vouches for them.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# Two backends are configured (axes, then ours); a member who has just signed up is logged in
+# without a password check, so login() must be told which backend vouches for them.
+MEMBER_BACKEND = "audits.backends.MemberBackend"
 
 
 class BadInputStatusMixin:
@@ -71,7 +71,7 @@ class SignUpView(BadInputStatusMixin, auth_views.RedirectURLMixin, FormView):
 
     def form_valid(self, form):
         user = form.save()
-        login(self.request, user, backend=MODEL_BACKEND)
+        login(self.request, user, backend=MEMBER_BACKEND)
         messages.success(
             self.request,
             f"Welcome to careerguide, {user.get_username()}. Your account is ready.",

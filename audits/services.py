@@ -1,11 +1,11 @@
 """The audit's rules: starting, saving a step, finishing with a scored snapshot, exporting."""
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Prefetch
-from django.db.models.functions import Greatest
+from django.db import connections, router, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from careerguide.pagecache import bump_member
@@ -30,38 +30,103 @@ def start_audit(member, copy_from=None):
     return audit
 
 
-def save_step(audit, number, data):
-    """Store one step's answers and the time spent: two statements, one commit.
+def save_step(audit_id, member, number, data):
+    """Store one step's answers and the time spent, if the audit is the member's draft and the
+    step is open (reached). Returns the audit as saved, or None when it is not.
 
     Each step is its own row, so two tabs saving different steps never overwrite each other.
+    On PostgreSQL the checks, both writes and the read of the audit are one statement.
     """
     now = timezone.now()
-    gap = now - audit.last_activity_at
-    # A gap longer than ACTIVE_GAP is a break, not time spent on the audit.
-    seconds = int(min(gap, ACTIVE_GAP).total_seconds()) if gap > timedelta(0) else 0
     reached = min(number + 1, LAST_STEP)
-    changes = {
-        "reached_step": Greatest("reached_step", reached),
-        "seconds_spent": F("seconds_spent") + seconds,
-        "last_activity_at": now,
-        "updated_at": now,
-    }
-    if number == 0:
-        changes["years"] = data.get("years", "")
+    database = router.db_for_write(Audit)
+    if connections[database].vendor == "postgresql":
+        params = {
+            "id": audit_id,
+            "member": member.pk,
+            "draft": Audit.Status.DRAFT,
+            "step": number,
+            "reached": reached,
+            "now": now,
+            "active_gap": ACTIVE_GAP.total_seconds(),
+            "years": data.get("years", "") if number == 0 else None,
+            "data": json.dumps(data),
+        }
+        with connections[database].cursor() as cursor:
+            cursor.execute(SAVE_STEP_SQL, params)
+            row = cursor.fetchone()
+            names = [column.name for column in cursor.description]
+        audit = audit_from_row(database, names, row) if row else None
+    else:
+        audit = save_step_in_transaction(audit_id, member, number, data, now, reached)
+    if audit is not None:
+        bump_member(audit.member_id)  # no save() and no signal: after the commit, see bump_member
+    return audit
+
+
+def audit_from_row(database, names, row):
+    """An Audit from some of its columns (the others load if asked for), as the ORM builds it."""
+    values = dict(zip(names, row, strict=True))
+    fields = [f.attname for f in Audit._meta.concrete_fields if f.attname in values]
+    return Audit.from_db(database, fields, [values[name] for name in fields])
+
+
+def active_seconds(last_activity_at, now):
+    """Time spent since the last save; a gap longer than ACTIVE_GAP is a break, not work."""
+    gap = now - last_activity_at
+    return int(min(gap, ACTIVE_GAP).total_seconds()) if gap > timedelta(0) else 0
+
+
+def save_step_in_transaction(audit_id, member, number, data, now, reached):
+    """save_step for databases without data-modifying WITH: the same rules, in the ORM."""
     with transaction.atomic():
+        audit = (
+            Audit.objects.select_for_update()
+            .filter(pk=audit_id, member=member, status=Audit.Status.DRAFT, reached_step__gte=number)
+            .first()
+        )
+        if audit is None:
+            return None
         AuditAnswer.objects.bulk_create(
             [AuditAnswer(audit=audit, step=number, data=data)],
             update_conflicts=True,
             unique_fields=["audit", "step"],
             update_fields=["data", "saved_at"],
         )
-        Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(**changes)
-    bump_member(audit.member_id)  # update() sends no signal; after the commit, see bump_member
-    if number == 0:
-        audit.years = changes["years"]
-    audit.reached_step = max(audit.reached_step, reached)
-    audit.seconds_spent += seconds
-    audit.last_activity_at = now
+        audit.reached_step = max(audit.reached_step, reached)
+        audit.seconds_spent += active_seconds(audit.last_activity_at, now)
+        audit.last_activity_at = audit.updated_at = now
+        fields = ["reached_step", "seconds_spent", "last_activity_at", "updated_at"]
+        if number == 0:
+            audit.years = data.get("years", "")
+            fields.append("years")
+        Audit.objects.filter(pk=audit.pk).update(**{name: getattr(audit, name) for name in fields})
+    return audit
+
+
+# The audit row is updated only when it is the member's draft and the step is open; the answer
+# is written only for the row the update returns. One statement: atomic without a transaction.
+SAVE_STEP_SQL = """
+WITH audit AS (
+    UPDATE audits_audit SET
+        reached_step = GREATEST(reached_step, %(reached)s),
+        seconds_spent = seconds_spent + FLOOR(LEAST(GREATEST(
+            EXTRACT(EPOCH FROM %(now)s - last_activity_at), 0), %(active_gap)s))::integer,
+        last_activity_at = %(now)s,
+        updated_at = %(now)s,
+        years = COALESCE(%(years)s, years)
+    WHERE id = %(id)s AND member_id = %(member)s AND status = %(draft)s
+        AND reached_step >= %(step)s
+    -- Every column but the result and its snapshot, which a draft does not have yet.
+    RETURNING id, member_id, status, reached_step, years, created_at, updated_at,
+        last_activity_at, finished_at, seconds_spent, scoring_version, top_tracks
+), answer AS (
+    INSERT INTO audits_auditanswer (audit_id, step, data, saved_at)
+    SELECT id, %(step)s, %(data)s::jsonb, %(now)s FROM audit
+    ON CONFLICT (audit_id, step) DO UPDATE SET data = EXCLUDED.data, saved_at = EXCLUDED.saved_at
+)
+SELECT * FROM audit
+"""
 
 
 def finish_audit(audit_id, member):

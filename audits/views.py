@@ -64,9 +64,19 @@ def audit_detail(request, audit_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_step(request, audit_id, step):
-    audit = member_audit(request, audit_id)
     if step > LAST_STEP:
         raise Http404("No such step.")
+    form = None
+    if request.method == "POST":
+        form = step_form(step, data=request.POST)
+        if form.is_valid():
+            # Saved only if the audit is the member's draft and this step is open to them.
+            audit = services.save_step(audit_id, request.user, step, form.stored_data())
+            if audit is not None:
+                return step_saved(request, audit, step)
+
+    # Showing the step, or explaining why these answers were not saved.
+    audit = member_audit(request, audit_id)
     if audit.is_finished:
         if request.method == "POST" and step == LAST_STEP:
             # The last step submitted again (a double click, a second tab): one result stands.
@@ -82,24 +92,23 @@ def audit_step(request, audit_id, step):
         if request.method == "POST":
             return render_step(request, audit, audit.reached_step, status=400)
         return redirect("audits:step", audit.id, audit.reached_step)
-
-    if request.method == "POST":
-        form = step_form(step, data=request.POST)
-        if not form.is_valid():
-            return render_step(request, audit, step, form=form, status=400)
-        services.save_step(audit, step, form.stored_data())
-        if step == LAST_STEP:
-            audit, _created = services.finish_audit(audit.id, request.user)
-            messages.success(request, "Your audit is finished. Here is what it says.")
-            return finished_redirect(request, audit)
-        next_step = step + 1
-        if request.htmx:
-            response = render_step(
-                request, audit, next_step, announcement=f"Step {step + 1} saved."
-            )
-            return push_url(response, reverse("audits:step", args=[audit.id, next_step]))
-        return redirect("audits:step", audit.id, next_step)
+    if form is not None:
+        # Answers that do not validate; or another tab opened this step since the save was tried.
+        return render_step(request, audit, step, form=form, status=400 if form.errors else 409)
     return render_step(request, audit, step)
+
+
+def step_saved(request, audit, step):
+    """Where a member goes once a step is saved: the next step, or the result after the last."""
+    if step == LAST_STEP:
+        audit, _created = services.finish_audit(audit.id, request.user)
+        messages.success(request, "Your audit is finished. Here is what it says.")
+        return finished_redirect(request, audit)
+    next_step = step + 1
+    if request.htmx:
+        response = render_step(request, audit, next_step, announcement=f"Step {step + 1} saved.")
+        return push_url(response, reverse("audits:step", args=[audit.id, next_step]))
+    return redirect("audits:step", audit.id, next_step)
 
 
 def finished_redirect(request, audit):

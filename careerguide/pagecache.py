@@ -40,8 +40,15 @@ def bump_catalogue(**kwargs):
     new_version(CATALOGUE_VERSION)
 
 
-def bump_member(member_id):
+def account_version_key(member_id):
+    return f"version:account:{member_id}"
+
+
+def bump_member(member_id, account=False):
+    """A change to the member's audits, or with `account`, to their account itself."""
     new_version(member_version_key(member_id))
+    if account:
+        new_version(account_version_key(member_id))
 
 
 def watch_catalogue(models):
@@ -53,7 +60,8 @@ def watch_catalogue(models):
 
 
 def version_timeout(key):
-    # Members' pages live an hour, so their versions need not outlive them.
+    # Members' pages and accounts live an hour in the cache, so their versions need not outlive
+    # them.
     return None if key == CATALOGUE_VERSION else MEMBER_TIMEOUT
 
 
@@ -80,16 +88,28 @@ def catalogue_data(name, build):
     For catalogue rows that other pages need (the choices of an audit step): one cache round
     trip instead of one or two queries.
     """
-    key = f"data:{name}"
-    found = cache.get_many([CATALOGUE_VERSION, key])
-    version, entry = found.get(CATALOGUE_VERSION), found.get(key)
+    return versioned_data(CATALOGUE_VERSION, f"data:{name}", build, VISITOR_TIMEOUT)
+
+
+def account_data(member_id, build):
+    """What `build()` returns (the member's account row), read from the cache until the account
+    changes: unlike the member's pages, it stays valid while they save audit steps."""
+    return versioned_data(
+        account_version_key(member_id), f"data:account:{member_id}", build, MEMBER_TIMEOUT
+    )
+
+
+def versioned_data(version_key, key, build, timeout):
+    found = cache.get_many([version_key, key])
+    version, entry = found.get(version_key), found.get(key)
     if version is not None and entry is not None and entry[0] == version:
         return entry[1]
     value = build()
     if version is None:
-        start_version(CATALOGUE_VERSION)
+        # As for pages: keep nothing built before the key's first version existed.
+        start_version(version_key)
     else:
-        cache.set(key, (version, value), timeout=VISITOR_TIMEOUT)
+        cache.set(key, (version, value), timeout=timeout)
     return value
 
 

@@ -94,6 +94,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
+    "DJANGO_DB_PREPARED", default=True
+):
+    # Parameters bound by the server, and a statement run five times on a connection is prepared:
+    # PostgreSQL then parses and plans it once. Behind a pooler in transaction mode that cannot
+    # keep prepared statements (PgBouncer before 1.21), set DJANGO_DB_PREPARED=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one cache: Redis when REDIS_URL is given, the database otherwise.
@@ -122,7 +131,7 @@ if TESTING:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "audits.backends.MemberBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

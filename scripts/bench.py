@@ -12,9 +12,10 @@ What it does, bounded in time (about 6-8 minutes with the defaults) and only aga
    DJANGO_DEBUG, one sync worker per core, DJANGO_CONN_MAX_AGE=60, REDIS_URL when Redis answers)
    on a free port of 127.0.0.1.
 3. wrk from a second process: /healthz, the catalogue as a visitor, member pages (history of 500
-   audits, a result, a compare page) with a session cookie from the real login form, and a POST
-   of an audit step with its CSRF token; then the same pages rendered in full (a query parameter
-   keeps them out of the page cache). Then 50 connections for 60 s over a mix of all of them.
+   audits, a result, a compare page) with a session cookie from the real login form, POSTs of an
+   audit step with their CSRF tokens (20 members at once, each on their own draft; then every
+   connection on one draft); then the same pages rendered in full (a query parameter keeps them
+   out of the page cache). Then 50 connections for 60 s over a mix of all of them.
 4. A hashed static file with Accept-Encoding br and gzip: Cache-Control and Content-Encoding.
 5. Two gunicorn instances on one database: an audit begun on A and finished on B shows the same
    recommendation on both (with Redis sessions and with database sessions).
@@ -27,7 +28,7 @@ BENCH_CONNECTIONS [20], BENCH_CONCURRENCY [50], BENCH_CONCURRENCY_DURATION [60],
 [cores], BENCH_DATABASE_URL [postgres://careerguide:careerguide@127.0.0.1:5432/careerguide_bench],
 BENCH_REDIS [auto; 0 for database cache and sessions; or a redis:// URL on 127.0.0.1],
 BENCH_LOAD_DATA [1; 0 keeps the data already there], BENCH_TWO_SERVERS [1], BENCH_WRITE_DOCS [1],
-BENCH_STRICT [0; 1 exits with status 1 when a target fails].
+BENCH_STRICT [0; 1 exits with status 1 when a target fails], BENCH_STEP_MEMBERS [20].
 """
 
 import http.client
@@ -61,6 +62,9 @@ HISTORY_MEMBER = "bench-history"
 DRAFT_MEMBER = "bench-000001"
 TWO_SERVER_MEMBER = "bench-000002"
 TYPICAL_MEMBER = "bench-000003"
+# Members who each save a step of their own draft at the same time, as members taking the audit
+# do: bench-000004 onwards.
+STEP_MEMBER_FIRST = 4
 STEP_POST_BODY = {"years": "2-3", "tried": "retrieval"}
 
 
@@ -94,6 +98,7 @@ CONFIG = {
     "two_servers": env_flag("BENCH_TWO_SERVERS", True),
     "write_docs": env_flag("BENCH_WRITE_DOCS", True),
     "strict": env_flag("BENCH_STRICT", False),
+    "step_members": env_int("BENCH_STEP_MEMBERS", 20),
 }
 
 SERVERS = []  # every gunicorn we started, stopped in `finally`
@@ -533,7 +538,7 @@ def wrk(
     return data
 
 
-def mixed_script(directory, port, requests):
+def mixed_script(directory, port, requests, name="mixed"):
     """A wrk script cycling through (method, path, cookie, body) requests."""
     entries = []
     for method, path, cookie, body in requests:
@@ -559,7 +564,7 @@ def mixed_script(directory, port, requests):
         "  return prepared[counter]\n"
         "end\n"
     )
-    return write_lua(directory, "mixed", lua)
+    return write_lua(directory, name, lua)
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -794,8 +799,11 @@ gunicorn workers during the row (from /proc; PostgreSQL's and Redis's own CPU no
 divided by the requests they answered (from the access log). It does not depend on the machine's
 other load, and "/healthz CPU ÷ this" is the throughput ratio the row would reach if the workers'
 CPU were the only limit. Errors are non-2xx/3xx responses plus socket errors (connect, read,
-write, timeout at 5 s). Member pages use a session cookie from the real login form; the step
-POST sends the CSRF token and expects 302.
+write, timeout at 5 s). Member pages use a session cookie from the real login form; a step POST
+sends the CSRF token and expects 302. The step POST with the target comes from
+{c["step_members"]} members at once, each saving the first step of their own draft, as members
+taking the audit do; the "one draft" row has every connection save the same step of one draft,
+so that all of them update the same two rows.
 
 Each row asks for one URL again and again, so after its first request a page comes from the page
 cache (`careerguide/pagecache.py`), as it does for anyone who opens a page twice before it
@@ -837,6 +845,9 @@ cookies (steps 4–6), and its result page must show the same `#recommendation` 
 def main():
     started = time.monotonic()
     only_localhost(CONFIG["database_url"])
+    needed = STEP_MEMBER_FIRST + CONFIG["step_members"] - 1
+    if CONFIG["members"] < needed:
+        fail(f"BENCH_MEMBERS must be at least {needed} for BENCH_STEP_MEMBERS")
     if not shutil.which("wrk"):
         fail("wrk is not installed (apt-get install wrk)")
     report = {
@@ -922,6 +933,13 @@ def main():
         if status != 302 or not headers.get("location", "").endswith("/step/1/"):
             fail(f"the step POST answered {status}, not 302 to step 2")
         member_cookie, draft_cookie = history.cookie_header(), drafter.cookie_header()
+        step_posts = []
+        for number in range(STEP_MEMBER_FIRST, STEP_MEMBER_FIRST + CONFIG["step_members"]):
+            stepper = login(server.port, f"bench-{number:06d}")
+            audit = start_draft(stepper)
+            token = csrf_token(stepper.text(f"/audits/{audit}/step/0/"))
+            body = urlencode({"csrfmiddlewaretoken": token, **STEP_POST_BODY})
+            step_posts.append(("POST", f"/audits/{audit}/step/0/", stepper.cookie_header(), body))
         typical_cookie = login(server.port, TYPICAL_MEMBER).cookie_header()
         visitor = Client(server.port)
         catalogue = [
@@ -965,12 +983,20 @@ def main():
             dict(name="member: result", path=result_path, cookie=member_cookie, target=0.5),
             dict(name="member: compare", path=compare_path, cookie=member_cookie, target=0.5),
             dict(
-                name="member: audit step POST",
+                name=f"member: audit step POST ({len(step_posts)} members)",
+                path=step_posts[0][1],  # the script sends each member's own
+                shown="/audits/(each member's draft)/step/0/",
+                method="POST",
+                script=mixed_script(directory, server.port, step_posts, name="step-posts"),
+                target=0.3,
+            ),
+            # Every connection saving the same step of the same draft: one row updated by all.
+            dict(
+                name="member: audit step POST, one draft",
                 path=f"/audits/{draft}/step/0/",
                 cookie=draft_cookie,
                 method="POST",
                 body=step_body,
-                target=0.3,
             ),
             dict(
                 name=f"member: history ({CONFIG['per_member']} audits)",
@@ -1016,8 +1042,10 @@ def main():
                 cookie=item.get("cookie", ""),
                 method=item.get("method", "GET"),
                 body=item.get("body", ""),
+                script=item.get("script"),
             )
             row["target"] = item.get("target")
+            row["path"] = item.get("shown", row["path"])
             log(
                 f"  {row['rps']:,.0f} req/s, p50 {row['p50'] / 1000:.1f} ms, "
                 f"p99 {row['p99'] / 1000:.1f} ms, {row['errors']} errors, "

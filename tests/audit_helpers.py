@@ -3,7 +3,9 @@
 from answers import RETRIEVAL_ANSWERS
 from django.urls import reverse
 
+from audits import services
 from audits.models import Audit
+from audits.steps import LAST_STEP, step_form
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -27,5 +29,19 @@ def walk(client, answers=RETRIEVAL_ANSWERS, until=5):
     for step in range(until + 1):
         response = post_step(client, audit, step, answers[step])
         assert response.status_code == 302, (step, response.content.decode()[:2000])
+    audit.refresh_from_db()
+    return audit
+
+
+def audit_until(member, until, answers=RETRIEVAL_ANSWERS, finish=True):
+    """An audit with steps 0..until saved as the step view saves them (no HTTP): finished when
+    `until` is the last step (unless `finish` is false), a draft otherwise."""
+    audit = services.start_audit(member)
+    for step in range(until + 1):
+        form = step_form(step, data=answers[step])
+        assert form.is_valid(), (step, form.errors)
+        assert services.save_step(audit.id, member, step, form.stored_data()) is not None
+    if until == LAST_STEP and finish:
+        services.finish_audit(audit.id, member)
     audit.refresh_from_db()
     return audit

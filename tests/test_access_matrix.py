@@ -15,15 +15,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from audit_helpers import RETRIEVAL_ANSWERS
+from audit_helpers import RETRIEVAL_ANSWERS, audit_until
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from audits import services
 from audits.models import Audit, AuditAnswer
-from audits.steps import step_form
 from tracks.models import QuickCheckQuestion
 
 pytestmark = pytest.mark.usefixtures("content")
@@ -155,18 +153,6 @@ def totals():
 
 
 # The people and their audits ------------------------------------------------------------------
-
-
-def audit_until(member, until):
-    """An audit with steps 0..until saved the way the step view saves them (fast: no HTTP)."""
-    audit = services.start_audit(member)
-    for step in range(until + 1):
-        form = step_form(step, data=RETRIEVAL_ANSWERS[step])
-        assert form.is_valid(), form.errors
-        services.save_step(audit, step, form.stored_data())
-    if until == 5:
-        audit, _created = services.finish_audit(audit.id, member)
-    return audit
 
 
 @pytest.fixture

@@ -13,13 +13,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from audit_helpers import RETRIEVAL_ANSWERS
+from audit_helpers import audit_until
 from django.conf import settings
 from django.db import connection
 
-from audits import services
 from audits.models import Audit, AuditAnswer
-from audits.steps import step_form
 from tracks.models import Track
 
 ROOT = Path(settings.BASE_DIR)
@@ -153,17 +151,6 @@ def scratch_database():
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
-
-
-def audit_until(member, until):
-    audit = services.start_audit(member)
-    for step in range(until + 1):
-        form = step_form(step, data=RETRIEVAL_ANSWERS[step])
-        assert form.is_valid(), form.errors
-        services.save_step(audit, step, form.stored_data())
-    if until == 5:
-        audit, _created = services.finish_audit(audit.id, member)
-    return audit
 
 
 @pytest.mark.postgres

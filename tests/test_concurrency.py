@@ -13,14 +13,13 @@ import re
 import threading
 
 import pytest
-from audit_helpers import RETRIEVAL_ANSWERS, post_step, start, step_url, walk
+from audit_helpers import RETRIEVAL_ANSWERS, audit_until, post_step, start, step_url, walk
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from audits import services
 from audits.models import Audit, AuditAnswer, Option, Question
-from audits.steps import step_form
 from tracks.models import Company, Conference, Track
 
 pytestmark = pytest.mark.usefixtures("content")
@@ -42,16 +41,6 @@ def apply(marks):
         return test
 
     return decorate
-
-
-def audit_until(member, until, answers=RETRIEVAL_ANSWERS):
-    """A draft with steps 0..until saved the way the step view saves them."""
-    audit = services.start_audit(member)
-    for step in range(until + 1):
-        form = step_form(step, data=answers[step])
-        assert form.is_valid(), form.errors
-        services.save_step(audit, step, form.stored_data())
-    return audit
 
 
 def run_at_once(*calls, timeout=30):
@@ -85,7 +74,7 @@ def run_at_once(*calls, timeout=30):
 @apply(postgres_only)
 def test_finishing_twice_at_the_same_moment_scores_once(member):
     for attempt in range(5):  # a race can pass by luck once; five in a row, hardly
-        audit = audit_until(member, 5)
+        audit = audit_until(member, 5, finish=False)
 
         results = run_at_once(
             lambda audit=audit: services.finish_audit(audit.id, member),

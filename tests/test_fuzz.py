@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
 import pytest
-from audit_helpers import RETRIEVAL_ANSWERS
+from audit_helpers import audit_until
 from django import forms
 from django.conf import settings as django_settings
 from django.db import transaction
@@ -34,7 +34,6 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audits import services
 from audits.models import Audit, AuditAnswer
 from audits.steps import TOTAL_STEPS, flat_choices, step_form
 from tracks.models import QuickCheckQuestion, Track
@@ -235,19 +234,6 @@ def visitor(people):
 
 
 # The people -------------------------------------------------------------------------------------
-
-
-def audit_until(member, until):
-    """An audit with steps 0..until saved as the step view saves them; finished if until is 5."""
-    audit = services.start_audit(member)
-    for step in range(until + 1):
-        form = step_form(step, data=RETRIEVAL_ANSWERS[step])
-        assert form.is_valid(), form.errors
-        services.save_step(audit, step, form.stored_data())
-    if until == 5:
-        audit, _created = services.finish_audit(audit.id, member)
-    audit.refresh_from_db()
-    return audit
 
 
 @pytest.fixture
@@ -557,7 +543,10 @@ def test_tampered_ids_and_steps_never_reach_an_audit(people, path, which, step, 
         response = client.get(url) if method == "get" else client.post(url, data)
         assert_sound(response, url[:200])
         if kind in ("random", "malformed", "others_finished", "others_draft"):
-            assert response.status_code in (404, 405), (url[:200], response.status_code)
+            # A step's answers are read before its audit: a body Django refuses (too many
+            # fields) is a 400, whoever the audit belongs to.
+            refused = (404, 405, 400) if method == "post" and "/step/" in path else (404, 405)
+            assert response.status_code in refused, (url[:200], response.status_code)
             assert snapshot(people) == people["before"]
         elif "/step/" in path and not (step.isdigit() and len(step) < 4 and int(step) <= 5):
             assert response.status_code == 404, (url[:200], response.status_code)

@@ -218,3 +218,15 @@ def test_a_page_from_the_cache_answers_a_conditional_get_with_304(client, conten
     page = seen(client, "/companies/")
     again, queries = queries_for(client, "/companies/", headers={"If-None-Match": page["ETag"]})
     assert (again.status_code, queries) == (304, 0)
+
+
+def test_the_members_account_is_read_from_the_cache_until_it_changes(member_client, member):
+    url = reverse("account")
+    seen(member_client, url)  # the account row is kept from the second request on
+    with CaptureQueriesContext(connection) as captured:
+        assert member_client.get(url).status_code == 200
+    assert not [q["sql"] for q in captured if '"auth_user"' in q["sql"]]
+
+    member.email = "ada@changed.example"  # an operator's edit in admin, say
+    member.save()
+    assert "ada@changed.example" in member_client.get(url).content.decode()

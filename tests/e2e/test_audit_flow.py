@@ -2,7 +2,7 @@
 
 import re
 
-from audit_helpers import RETRIEVAL_ANSWERS
+from audit_helpers import audit_until
 from browser_helpers import (
     UUID,
     answer_step,
@@ -17,7 +17,6 @@ from browser_helpers import (
 )
 from playwright.sync_api import Page, expect
 
-from audits import services
 from audits.models import Audit
 
 MARK_PAGE = "window.__e2ePageMark = 'still here'"
@@ -168,19 +167,10 @@ def test_whole_audit_without_javascript(
     shot(page)
 
 
-def seed_until_last_step(member):
-    """A draft with steps 1–5 answered through the services: the member is on the last step."""
-    audit = services.start_audit(member)
-    for step in range(5):
-        services.save_step(audit, step, RETRIEVAL_ANSWERS[step])
-    assert Audit.objects.get(pk=audit.pk).reached_step == 5
-    return audit
-
-
 def test_double_clicking_finish_keeps_one_result(
     page: Page, live_server, content, make_member, password, shot
 ):
-    audit = seed_until_last_step(make_member("ada"))
+    audit = audit_until(make_member("ada"), 4)
     log_in(page, live_server.url, "ada", password)
     page.goto(f"{live_server.url}/audits/{audit.id}/step/5/")
     expect_step(page, 5)
@@ -198,7 +188,7 @@ def test_double_clicking_finish_keeps_one_result(
 def test_double_clicking_finish_without_javascript_keeps_one_result(
     new_context, live_server, content, make_member, password, shot
 ):
-    audit = seed_until_last_step(make_member("ada"))
+    audit = audit_until(make_member("ada"), 4)
     page = new_context(java_script_enabled=False).new_page()
     log_in(page, live_server.url, "ada", password)
     page.goto(f"{live_server.url}/audits/{audit.id}/step/5/")
