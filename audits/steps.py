@@ -168,10 +168,10 @@ class ContextForm(StepForm):
     )
 
     def load_choices(self):
-        self.tracks = catalogue_data(
-            "published-tracks", lambda: list(Track.objects.filter(published=True))
+        self.fields["tried"].choices = catalogue_data(
+            "track-choices",
+            lambda: list(Track.objects.filter(published=True).values_list("slug", "name")),
         )
-        self.fields["tried"].choices = [(t.slug, t.name) for t in self.tracks]
 
 
 class QuestionsForm(StepForm):
@@ -183,16 +183,25 @@ class QuestionsForm(StepForm):
         self.step_number = step_number
         super().__init__(*args, **kwargs)
 
+    def questions(self):
+        """The step's questions as plain data: what the cache keeps, cheap to read back."""
+        return [
+            {
+                "slug": question.slug,
+                "prompt": question.prompt,
+                "help_text": question.help_text,
+                "allows_multiple": question.allows_multiple,
+                "choices": [(option.key, option.label) for option in question.options.all()],
+            }
+            for question in Question.objects.filter(step=self.step_number).prefetch_related(
+                "options"
+            )
+        ]
+
     def load_choices(self):
-        self.questions = catalogue_data(
-            f"questions:{self.step_number}",
-            lambda: list(
-                Question.objects.filter(step=self.step_number).prefetch_related("options")
-            ),
-        )
-        for question in self.questions:
-            choices = [(o.key, o.label) for o in question.options.all()]
-            if question.allows_multiple:
+        for question in catalogue_data(f"question-choices:{self.step_number}", self.questions):
+            choices = question["choices"]
+            if question["allows_multiple"]:
                 field = forms.MultipleChoiceField(
                     choices=choices, required=False, widget=forms.CheckboxSelectMultiple
                 )
@@ -202,9 +211,9 @@ class QuestionsForm(StepForm):
                     widget=forms.RadioSelect,
                     error_messages={"required": "Choose an answer to this question."},
                 )
-            field.label = question.prompt
-            field.help_text = question.help_text
-            self.fields[question.slug] = field
+            field.label = question["prompt"]
+            field.help_text = question["help_text"]
+            self.fields[question["slug"]] = field
         if self.step_number == Question.Step.PROBLEMS:
             self.fields["note"] = forms.CharField(
                 label="Anything else? (optional)",
@@ -223,21 +232,19 @@ class TalksForm(StepForm):
     )
 
     def load_choices(self):
-        sessions = catalogue_data(
-            "talks",
-            lambda: list(
-                ConferenceTrack.objects.filter(track__published=True).select_related(
-                    "conference", "track"
-                )
-            ),
-        )
-        groups = {}
-        for session in sessions:
-            groups.setdefault(session.track, []).append(
-                (f"{session.conference.slug}:{session.track.slug}", session.label)
-            )
-        self.groups = groups
-        self.fields["talks"].choices = [(track.name, choices) for track, choices in groups.items()]
+        self.fields["talks"].choices = catalogue_data("talk-choices", talk_choices)
+
+
+def talk_choices():
+    """The talks of published tracks, grouped under their track's name."""
+    groups = {}
+    sessions = ConferenceTrack.objects.filter(track__published=True).select_related(
+        "conference", "track"
+    )
+    for session in sessions:
+        name, choices = groups.setdefault(session.track_id, (session.track.name, []))
+        choices.append((f"{session.conference.slug}:{session.track.slug}", session.label))
+    return list(groups.values())
 
 
 class CompaniesForm(StepForm):
@@ -248,26 +255,27 @@ class CompaniesForm(StepForm):
     )
 
     def load_choices(self):
-        self.companies = catalogue_data(
-            "companies-hiring",
-            lambda: list(
-                Company.objects.prefetch_related(
-                    Prefetch(
-                        "hiring",
-                        queryset=CompanyTrack.objects.filter(track__published=True).select_related(
-                            "track"
-                        ),
-                    )
-                )
-            ),
+        self.fields["companies"].choices, self.hints = catalogue_data(
+            "company-choices", company_choices
         )
-        self.fields["companies"].choices = [(c.slug, c.name) for c in self.companies]
-        self.hints = {
-            c.slug: " · ".join(h.track.name for h in c.hiring.all()) for c in self.companies
-        }
 
     def hint(self, name, value):
         return self.hints.get(value, "")
+
+
+def company_choices():
+    """Every company, with the published tracks it hires for as each one's hint."""
+    companies = list(
+        Company.objects.prefetch_related(
+            Prefetch(
+                "hiring",
+                queryset=CompanyTrack.objects.filter(track__published=True).select_related("track"),
+            )
+        )
+    )
+    choices = [(company.slug, company.name) for company in companies]
+    hints = {c.slug: " · ".join(h.track.name for h in c.hiring.all()) for c in companies}
+    return choices, hints
 
 
 def step_form(number, data=None, stored=None):
