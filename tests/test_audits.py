@@ -93,6 +93,19 @@ def test_unknown_option_is_a_400_with_a_message_and_keeps_saved_answers(member_c
     assert AuditAnswer.objects.get(audit=audit, step=0).data["years"] == "2-3"
 
 
+def test_a_save_refused_in_a_race_gives_the_answers_back_to_send_again(member_client, monkeypatch):
+    """Another tab moved the audit on between the save and the check: nothing is lost."""
+    audit = start(member_client)
+    monkeypatch.setattr(services, "save_step", lambda *args: None)
+    response = post_step(member_client, audit, 0, RETRIEVAL_ANSWERS[0])
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'value="2-3" checked' in page  # the member's answer, ready to send again
+    assert 'value="retrieval" checked' in page
+    monkeypatch.undo()
+    assert post_step(member_client, audit, 0, RETRIEVAL_ANSWERS[0]).status_code == 302
+
+
 def test_missing_required_answer_is_a_400_tied_to_its_field(member_client):
     audit = start(member_client)
     response = post_step(member_client, audit, 0, {})
