@@ -92,9 +92,14 @@ def audit_step(request, audit_id, step):
         if request.method == "POST":
             return render_step(request, audit, audit.reached_step, status=400)
         return redirect("audits:step", audit.id, audit.reached_step)
+    if form is not None and form.errors:
+        return render_step(request, audit, step, form=form, status=400)
     if form is not None:
-        # Answers that do not validate; or another tab opened this step since the save was tried.
-        return render_step(request, audit, step, form=form, status=400 if form.errors else 409)
+        # Another tab opened this step between the save and the checks above.
+        messages.warning(
+            request, "This audit changed in another tab. Check your answers and save them again."
+        )
+        return render_step(request, audit, step, form=form, status=409)
     return render_step(request, audit, step)
 
 

@@ -152,7 +152,6 @@ def main():
     timed(views, "step_form", "the step's form (choices from the cache)")
     timed(services, "save_step", "save: checks, both writes and the audit in 1 statement")
     timed(services, "bump_member", "  of which the new version of the member's pages")
-    timed(views, "member_audit", "the audit, only when the save was refused (1 query)")
     status, ms = cpu_per_request(step_post)
     for label in parts:
         parts[label] = 0

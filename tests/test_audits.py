@@ -102,6 +102,7 @@ def test_a_save_refused_in_a_race_gives_the_answers_back_to_send_again(member_cl
     page = response.content.decode()
     assert 'value="2-3" checked' in page  # the member's answer, ready to send again
     assert 'value="retrieval" checked' in page
+    assert "This audit changed in another tab" in page
     monkeypatch.undo()
     assert post_step(member_client, audit, 0, RETRIEVAL_ANSWERS[0]).status_code == 302
 
