@@ -55,8 +55,7 @@ def save_step(audit_id, member, number, data):
         with connections[database].cursor() as cursor:
             cursor.execute(SAVE_STEP_SQL, params)
             row = cursor.fetchone()
-            names = [column.name for column in cursor.description]
-        audit = audit_from_row(database, names, row) if row else None
+        audit = audit_from_row(database, SAVED_STEP_COLUMNS, row) if row else None
     else:
         audit = save_step_in_transaction(audit_id, member, number, data, now, reached)
     if audit is not None:
@@ -66,9 +65,7 @@ def save_step(audit_id, member, number, data):
 
 def audit_from_row(database, names, row):
     """An Audit from some of its columns (the others load if asked for), as the ORM builds it."""
-    values = dict(zip(names, row, strict=True))
-    fields = [f.attname for f in Audit._meta.concrete_fields if f.attname in values]
-    return Audit.from_db(database, fields, [values[name] for name in fields])
+    return Audit.from_db(database, names, row)
 
 
 def active_seconds(last_activity_at, now):
@@ -104,6 +101,23 @@ def save_step_in_transaction(audit_id, member, number, data, now, reached):
     return audit
 
 
+# The columns SAVE_STEP_SQL returns, in the model's order as Audit.from_db needs: every column but
+# the result and its snapshot, which a draft does not have yet.
+SAVED_STEP_COLUMNS = (
+    "id",
+    "member_id",
+    "status",
+    "reached_step",
+    "years",
+    "created_at",
+    "updated_at",
+    "last_activity_at",
+    "finished_at",
+    "seconds_spent",
+    "scoring_version",
+    "top_tracks",
+)
+
 # The audit row is updated only when it is the member's draft and the step is open; the answer
 # is written only for the row the update returns. One statement: atomic without a transaction.
 SAVE_STEP_SQL = """
@@ -117,7 +131,6 @@ WITH audit AS (
         years = COALESCE(%(years)s, years)
     WHERE id = %(id)s AND member_id = %(member)s AND status = %(draft)s
         AND reached_step >= %(step)s
-    -- Every column but the result and its snapshot, which a draft does not have yet.
     RETURNING id, member_id, status, reached_step, years, created_at, updated_at,
         last_activity_at, finished_at, seconds_spent, scoring_version, top_tracks
 ), answer AS (

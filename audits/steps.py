@@ -73,14 +73,18 @@ STEPS = [
 class StepForm(forms.Form):
     """A step's answers, stored in the shape of `cleaned_data` and shown again from it."""
 
-    def __init__(self, *args, stored=None, **kwargs):
+    def __init__(self, *args, stored=None, catalogue_version=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.catalogue_version = catalogue_version
         self.load_choices()
         if stored and not self.is_bound:
             self.initial = self.known_initial(stored)
 
     def load_choices(self):
         pass
+
+    def catalogue_data(self, name, build):
+        return catalogue_data(name, build, version=self.catalogue_version)
 
     def known_initial(self, stored):
         """Only the stored answers that are still on offer (curators may have removed some)."""
@@ -168,7 +172,7 @@ class ContextForm(StepForm):
     )
 
     def load_choices(self):
-        self.fields["tried"].choices = catalogue_data(
+        self.fields["tried"].choices = self.catalogue_data(
             "track-choices",
             lambda: list(Track.objects.filter(published=True).values_list("slug", "name")),
         )
@@ -199,7 +203,7 @@ class QuestionsForm(StepForm):
         ]
 
     def load_choices(self):
-        for question in catalogue_data(f"question-choices:{self.step_number}", self.questions):
+        for question in self.catalogue_data(f"question-choices:{self.step_number}", self.questions):
             choices = question["choices"]
             if question["allows_multiple"]:
                 field = forms.MultipleChoiceField(
@@ -232,7 +236,7 @@ class TalksForm(StepForm):
     )
 
     def load_choices(self):
-        self.fields["talks"].choices = catalogue_data("talk-choices", talk_choices)
+        self.fields["talks"].choices = self.catalogue_data("talk-choices", talk_choices)
 
 
 def talk_choices():
@@ -255,7 +259,7 @@ class CompaniesForm(StepForm):
     )
 
     def load_choices(self):
-        self.fields["companies"].choices, self.hints = catalogue_data(
+        self.fields["companies"].choices, self.hints = self.catalogue_data(
             "company-choices", company_choices
         )
 
@@ -278,11 +282,14 @@ def company_choices():
     return choices, hints
 
 
-def step_form(number, data=None, stored=None):
+def step_form(number, data=None, stored=None, catalogue_version=None):
+    """The form of step `number`; `catalogue_version`, if the request knows it, saves a cache
+    round trip for the choices."""
+    options = {"stored": stored, "catalogue_version": catalogue_version}
     if number == 0:
-        return ContextForm(data, stored=stored)
+        return ContextForm(data, **options)
     if number in (1, 2, 5):
-        return QuestionsForm(data, stored=stored, step_number=number)
+        return QuestionsForm(data, step_number=number, **options)
     if number == 3:
-        return TalksForm(data, stored=stored)
-    return CompaniesForm(data, stored=stored)
+        return TalksForm(data, **options)
+    return CompaniesForm(data, **options)

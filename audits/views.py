@@ -24,6 +24,11 @@ from .steps import LAST_STEP, STEPS, TOTAL_STEPS, step_form
 HISTORY_PAGE_SIZE = 20
 
 
+def catalogue_version(request):
+    """The catalogue's version, read with the member's account (audits.backends.MemberBackend)."""
+    return getattr(request.user, "catalogue_version", None)
+
+
 def member_audit(request, audit_id, **filters):
     """The member's own audit, or 404: another member's audit must look like no audit at all."""
     return get_object_or_404(Audit, pk=audit_id, member=request.user, **filters)
@@ -68,7 +73,7 @@ def audit_step(request, audit_id, step):
         raise Http404("No such step.")
     form = None
     if request.method == "POST":
-        form = step_form(step, data=request.POST)
+        form = step_form(step, data=request.POST, catalogue_version=catalogue_version(request))
         if form.is_valid():
             # Saved only if the audit is the member's draft and this step is open to them.
             audit = services.save_step(audit_id, request.user, step, form.stored_data())
@@ -123,7 +128,9 @@ def finished_redirect(request, audit):
 
 def render_step(request, audit, number, form=None, status=200, announcement=""):
     stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
-    form = form or step_form(number, stored=stored or {})
+    form = form or step_form(
+        number, stored=stored or {}, catalogue_version=catalogue_version(request)
+    )
     step = STEPS[number]
     context = {
         "audit": audit,

@@ -148,8 +148,8 @@ def main():
         parts[label] = 0  # printed in this order
 
     timed(SessionStore, "load", "the session (from the cache)")
-    timed(MemberBackend, "get_user", "the member's account (from the cache)")
-    timed(views, "step_form", "the step's form (choices from the cache)")
+    timed(MemberBackend, "get_user", "the member's account and the catalogue version (cache)")
+    timed(views, "step_form", "the step's form (choices from this process's memory)")
     timed(services, "save_step", "save: checks, both writes and the audit in 1 statement")
     timed(services, "bump_member", "  of which the new version of the member's pages")
     status, ms = cpu_per_request(step_post)

@@ -350,6 +350,10 @@ def test_a_step_is_saved_in_one_statement_that_agrees_with_the_orm(member_client
     assert [getattr(one, f) for f in fields] == [getattr(other, f) for f in fields]
     assert one.seconds_spent == 7 * 60
     assert audit.answers.get(step=1).data == twin.answers.get(step=1).data == data
+    # The audit the statement returns is the row as stored, each column in its own field.
+    stored = Audit.objects.get(pk=audit.pk)
+    columns = services.SAVED_STEP_COLUMNS
+    assert [getattr(one, c) for c in columns] == [getattr(stored, c) for c in columns]
 
 
 def test_history_shows_changes_right_away_despite_caching(member_client):
