@@ -729,6 +729,14 @@ def verdict(row):
         row["result"] = "PASS" if row["ratio"] >= target and row["errors"] == 0 else "FAIL"
 
 
+def shown_ratio(row):
+    """Two decimals, or three where two would round a ratio across its target (0.296: 0.30)."""
+    ratio, target = row["ratio"], row.get("target")
+    if isinstance(target, int | float) and abs(ratio - target) < 0.005:
+        return f"{ratio:.3f}"
+    return f"{ratio:.2f}"
+
+
 def table(rows):
     lines = [
         "| scenario | request | req/s | × /healthz | p50 ms | p95 ms | p99 ms | errors "
@@ -744,7 +752,7 @@ def table(rows):
             target = "reference" if row["path"] == "/healthz" else "(information)"
         lines.append(
             f"| {row['name']} | `{row['method']} {row['path']}` | {row['rps']:,.0f} | "
-            f"{row['ratio']:.2f} | {row['p50'] / 1000:.1f} | {row['p95'] / 1000:.1f} | "
+            f"{shown_ratio(row)} | {row['p50'] / 1000:.1f} | {row['p95'] / 1000:.1f} | "
             f"{row['p99'] / 1000:.1f} | {row['errors']} | {row['cpu_ms']:.2f} | "
             f"{row['cpu_ratio']:.2f} | {target} | {row['result']} |"
         )
