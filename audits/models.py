@@ -147,7 +147,10 @@ class Audit(models.Model):
 class AuditAnswer(models.Model):
     """One step's answers; a row per step, so two tabs saving different steps never collide."""
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: unique_answer_per_step starts with the audit and serves its lookups.
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     step = models.PositiveSmallIntegerField()
     data = models.JSONField(default=dict)
     saved_at = models.DateTimeField(auto_now=True)

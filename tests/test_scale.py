@@ -244,3 +244,20 @@ def test_history_query_uses_the_member_newest_index(django_user_model, make_memb
     assert "Index Scan" in plan, plan  # an Index Scan or a Bitmap Index Scan on it
     assert "Seq Scan on audits_audit" not in plan, plan
     assert len(list(history)) == HISTORY_PAGE_SIZE
+
+
+@pytest.mark.postgres
+def test_an_audits_answers_are_read_through_the_unique_step_index(make_member, pool):
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN output is PostgreSQL's")
+    member = make_member("answerer")
+    add_audits(member, 300, pool, random.Random(5))  # noqa: S311
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(AuditAnswer._meta.db_table)}")
+    audit = member.audits.first()
+
+    plan = audit.answers.all().explain()
+
+    assert "unique_answer_per_step" in plan, plan
+    assert "Seq Scan" not in plan, plan
+    assert audit.answers.count() == TOTAL_STEPS
