@@ -55,17 +55,13 @@ def save_step(audit_id, member, number, data):
         with connections[database].cursor() as cursor:
             cursor.execute(SAVE_STEP_SQL, params)
             row = cursor.fetchone()
-        audit = audit_from_row(database, SAVED_STEP_COLUMNS, row) if row else None
+        # The columns it returned, the others left to load if asked for, as the ORM builds it.
+        audit = Audit.from_db(database, SAVED_STEP_COLUMNS, row) if row else None
     else:
         audit = save_step_in_transaction(audit_id, member, number, data, now, reached)
     if audit is not None:
         bump_member(audit.member_id)  # no save() and no signal: after the commit, see bump_member
     return audit
-
-
-def audit_from_row(database, names, row):
-    """An Audit from some of its columns (the others load if asked for), as the ORM builds it."""
-    return Audit.from_db(database, names, row)
 
 
 def active_seconds(last_activity_at, now):
