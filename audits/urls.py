@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class StepConverter:
+    """A step number as written, without leading zeros: one address per step."""
+
+    regex = "0|[1-9][0-9]*"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(StepConverter, "step")
 
 app_name = "audits"
 urlpatterns = [
@@ -8,7 +23,7 @@ urlpatterns = [
     path("new/", views.new_audit, name="new"),
     path("compare/", views.compare, name="compare"),
     path("<uuid:audit_id>/", views.audit_detail, name="detail"),
-    path("<uuid:audit_id>/step/<int:step>/", views.audit_step, name="step"),
+    path("<uuid:audit_id>/step/<step:step>/", views.audit_step, name="step"),
     path("<uuid:audit_id>/result/", views.result, name="result"),
     path("<uuid:audit_id>/print/", views.result_print, name="print"),
     path("<uuid:audit_id>/export.json", views.export_json, name="export_json"),

@@ -364,3 +364,10 @@ def test_history_shows_changes_right_away_despite_caching(member_client):
     member_client.post(reverse("audits:delete", args=[audit.id]))
     page = member_client.get(reverse("audits:history")).content.decode()
     assert str(audit.id) not in page and str(draft.id) in page
+
+
+def test_a_step_has_one_address_without_leading_zeros(member_client):
+    audit = start(member_client)
+    assert member_client.get(step_url(audit, 0)).status_code == 200
+    assert member_client.get(f"/audits/{audit.id}/step/00/").status_code == 404
+    assert member_client.get(f"/audits/{audit.id}/step/0000000000000/").status_code == 404
