@@ -35,7 +35,7 @@ test: install
 serve: install
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn careerguide.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-$$(nproc)} --access-logfile -
+	$(VENV)/bin/gunicorn careerguide.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-$$(( $$(nproc) + 1 ))} --access-logfile -
 
 # Load benchmark on PostgreSQL (own database careerguide_bench) with gunicorn and wrk, about 6-8 min;
 # writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see scripts/bench.py.

@@ -9,7 +9,8 @@ What it does, bounded in time (about 6-8 minutes with the defaults) and only aga
    collectstatic, then `make_bench_data --reset` (bench members with finished audits, plus
    `bench-history` with 500 audits).
 2. gunicorn with production settings (random DJANGO_SECRET_KEY, DJANGO_INSECURE_HTTP=1, no
-   DJANGO_DEBUG, one sync worker per core, DJANGO_CONN_MAX_AGE=60, REDIS_URL when Redis answers)
+   DJANGO_DEBUG, one sync worker per core and one more, as `make serve` starts,
+   DJANGO_CONN_MAX_AGE=60, REDIS_URL when Redis answers)
    on a free port of 127.0.0.1.
 3. wrk from a second process: /healthz, the catalogue as a visitor, member pages (history of 500
    audits, a result, a compare page) with a session cookie from the real login form, POSTs of an
@@ -25,7 +26,7 @@ Environment (defaults in brackets): BENCH_MEMBERS [2000], BENCH_AUDITS_PER_MEMBE
 BENCH_HISTORY_AUDITS [500], BENCH_DURATION [10] seconds per endpoint, BENCH_REFERENCE_DURATION
 [5] seconds of /healthz between endpoints, BENCH_THREADS [2],
 BENCH_CONNECTIONS [20], BENCH_CONCURRENCY [50], BENCH_CONCURRENCY_DURATION [60], BENCH_WORKERS
-[cores], BENCH_DATABASE_URL [postgres://careerguide:careerguide@127.0.0.1:5432/careerguide_bench],
+[cores + 1], BENCH_DATABASE_URL [postgres://careerguide:careerguide@127.0.0.1:5432/careerguide_bench],
 BENCH_REDIS [auto; 0 for database cache and sessions; or a redis:// URL on 127.0.0.1],
 BENCH_LOAD_DATA [1; 0 keeps the data already there], BENCH_TWO_SERVERS [1], BENCH_WRITE_DOCS [1],
 BENCH_STRICT [0; 1 exits with status 1 when a target fails], BENCH_STEP_MEMBERS [20],
@@ -95,7 +96,9 @@ CONFIG = {
     "connections": env_int("BENCH_CONNECTIONS", 20),
     "concurrency": env_int("BENCH_CONCURRENCY", 50),
     "concurrency_duration": env_int("BENCH_CONCURRENCY_DURATION", 60),
-    "workers": env_int("BENCH_WORKERS", os.cpu_count() or 1),
+    # As `make serve`: a sync worker waiting on PostgreSQL or Redis leaves its core idle, and one
+    # more worker than cores fills that time (scripts/compare_workers.py measures it).
+    "workers": env_int("BENCH_WORKERS", (os.cpu_count() or 1) + 1),
     "database_url": os.environ.get(
         "BENCH_DATABASE_URL",
         "postgres://careerguide:careerguide@127.0.0.1:5432/careerguide_bench",
@@ -519,9 +522,11 @@ def wrk(
     args.append(server.url + (path if path.startswith("/") else "/"))
     server.wait_idle()
     cpu_before, served_before = server.cpu_seconds(), server.served()
+    idle_before = idle_ticks()
     result = subprocess.run(  # nosec B603 B607
         args, capture_output=True, text=True, timeout=duration + 60, check=False
     )
+    idle_after = idle_ticks()
     # Requests wrk left queued are still answered: count them, and their CPU, before moving on.
     server.wait_idle()
     cpu, served = server.cpu_seconds() - cpu_before, server.served() - served_before
@@ -533,6 +538,8 @@ def wrk(
     data["errors"] = sum(data[key] for key in ("connect", "read", "write", "status", "timeout"))
     data["cpu_ms"] = cpu * 1000 / served if served else 0.0
     data["served"] = served
+    # Cores idle while wrk ran: under load, a sign of workers waiting on PostgreSQL or Redis.
+    data["idle"] = (idle_after[0] - idle_before[0]) / max(idle_after[1] - idle_before[1], 1)
     data.update(
         {
             "name": name,
@@ -543,6 +550,12 @@ def wrk(
         }
     )
     return data
+
+
+def idle_ticks():
+    """(idle and iowait ticks, all ticks) of the machine's cores so far (Linux /proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return int(fields[3]) + int(fields[4]), sum(int(value) for value in fields)
 
 
 def mixed_script(directory, port, requests, name="mixed"):
@@ -703,6 +716,7 @@ def summary_of(runs):
     row = dict(middle)
     row["rps"] = sum(r["rps"] for r in runs) / len(runs)
     row["cpu_ms"] = sum(r["cpu_ms"] for r in runs) / len(runs)
+    row["idle"] = sum(r["idle"] for r in runs) / len(runs)
     row["errors"] = sum(r["errors"] for r in runs)
     row["reference_rps"], row["reference_cpu_ms"] = row["rps"], row["cpu_ms"]
     low, high = min(r["rps"] for r in runs), max(r["rps"] for r in runs)
@@ -740,8 +754,8 @@ def shown_ratio(row):
 def table(rows):
     lines = [
         "| scenario | request | req/s | × /healthz | p50 ms | p95 ms | p99 ms | errors "
-        "| app CPU ms/req | /healthz CPU ÷ this | target | result |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| app CPU ms/req | /healthz CPU ÷ this | idle cores | target | result |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in rows:
         if row.get("target_text"):
@@ -754,7 +768,7 @@ def table(rows):
             f"| {row['name']} | `{row['method']} {row['path']}` | {row['rps']:,.0f} | "
             f"{shown_ratio(row)} | {row['p50'] / 1000:.1f} | {row['p95'] / 1000:.1f} | "
             f"{row['p99'] / 1000:.1f} | {row['errors']} | {row['cpu_ms']:.2f} | "
-            f"{row['cpu_ratio']:.2f} | {target} | {row['result']} |"
+            f"{row['cpu_ratio']:.2f} | {row['idle']:.0%} | {target} | {row['result']} |"
         )
     return "\n".join(lines)
 
@@ -841,7 +855,9 @@ this machine changes how much CPU the server gets. "App CPU ms/req" is the user+
 gunicorn workers during the row (from /proc; PostgreSQL's and Redis's own CPU not included)
 divided by the requests they answered (from the access log). It moves less with the machine's
 other load than req/s does, though it moves too; "/healthz CPU ÷ this" is the throughput ratio
-the row would reach if the workers' CPU were the only limit. Errors are non-2xx/3xx responses
+the row would reach if the workers' CPU were the only limit. "Idle cores" is the share of the
+machine's CPU time left idle while wrk ran (from /proc/stat): with every worker busy or waiting,
+idle cores mean the workers were waiting on PostgreSQL or Redis. Errors are non-2xx/3xx responses
 plus socket errors (connect, read, write, timeout at 5 s). Member pages use a session cookie
 from the real login form; a step POST sends the CSRF token and expects 302. The step POST with
 the target comes from {c["step_members"]} members at once, each saving the first step of their
