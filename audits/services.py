@@ -116,7 +116,8 @@ SAVED_STEP_COLUMNS = (
 
 # The audit row is updated only when it is the member's draft and the step is open; the answer
 # is written only for the row the update returns. One statement: atomic without a transaction.
-SAVE_STEP_SQL = """
+# Formatted once, with the constant column names above only.
+SAVE_STEP_SQL = f"""
 WITH audit AS (
     UPDATE audits_audit SET
         reached_step = GREATEST(reached_step, %(reached)s),
@@ -127,15 +128,14 @@ WITH audit AS (
         years = COALESCE(%(years)s, years)
     WHERE id = %(id)s AND member_id = %(member)s AND status = %(draft)s
         AND reached_step >= %(step)s
-    RETURNING id, member_id, status, reached_step, years, created_at, updated_at,
-        last_activity_at, finished_at, seconds_spent, scoring_version, top_tracks
+    RETURNING {", ".join(SAVED_STEP_COLUMNS)}
 ), answer AS (
     INSERT INTO audits_auditanswer (audit_id, step, data, saved_at)
     SELECT id, %(step)s, %(data)s::jsonb, %(now)s FROM audit
     ON CONFLICT (audit_id, step) DO UPDATE SET data = EXCLUDED.data, saved_at = EXCLUDED.saved_at
 )
 SELECT * FROM audit
-"""
+"""  # noqa: S608  # nosec B608
 
 
 def finish_audit(audit_id, member):
