@@ -297,15 +297,9 @@ class Server:
 
     def cpu_seconds(self):
         """User + system CPU of this gunicorn's workers so far (Linux /proc)."""
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if self.proc is not None and int(fields[1]) == self.proc.pid:  # its parent
-                total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
-        return total / os.sysconf("SC_CLK_TCK")
+        if self.proc is None:
+            return 0.0
+        return sum(seconds for _name, parent, seconds in processes() if parent == self.proc.pid)
 
     def served(self):
         """Requests answered so far: lines of the access log."""
@@ -550,6 +544,19 @@ def wrk(
         }
     )
     return data
+
+
+def processes():
+    """(name, parent pid, user + system CPU seconds so far) of every process (Linux /proc)."""
+    ticks_per_second = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process has ended
+            continue
+        name, _, rest = text[text.index("(") + 1 :].rpartition(")")
+        fields = rest.split()
+        yield name, int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks_per_second
 
 
 def idle_ticks():

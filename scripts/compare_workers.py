@@ -22,7 +22,6 @@ import secrets
 import statistics
 import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import bench  # this script's folder is on sys.path
@@ -39,18 +38,12 @@ KINDS = ("postgres", "redis")
 
 
 def cpu_by_kind():
-    """CPU seconds so far of every PostgreSQL and Redis process (Linux /proc)."""
+    """CPU seconds so far of every PostgreSQL and Redis process."""
     totals = dict.fromkeys(KINDS, 0.0)
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text.rsplit(")", 1)[1].split()
+    for name, _parent, seconds in bench.processes():
         for kind in KINDS:
             if name.startswith(kind):
-                totals[kind] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                totals[kind] += seconds
     return totals
 
 
