@@ -118,6 +118,7 @@ class PasswordResetConfirmView(
     success_message = "Your new password is set. You can log in with it now."
 
 
+@never_cache
 @login_required
 def account(request):
     counts = request.user.audits.aggregate(

@@ -5,8 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,18 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from careerguide.pagecache import cached_page
-
 from . import charts, services
 from .models import Audit
 from .steps import LAST_STEP, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
-
-
-def catalogue_version(request):
-    """The catalogue's version, read with the member's account (audits.backends.MemberBackend)."""
-    return getattr(request.user, "catalogue_version", None)
 
 
 def member_audit(request, audit_id, **filters):
@@ -73,7 +65,7 @@ def audit_step(request, audit_id, step):
         raise Http404("No such step.")
     form = None
     if request.method == "POST":
-        form = step_form(step, data=request.POST, catalogue_version=catalogue_version(request))
+        form = step_form(step, data=request.POST)
         if form.is_valid():
             # Saved only if the audit is the member's draft and this step is open to them.
             audit = services.save_step(audit_id, request.user, step, form.stored_data())
@@ -128,9 +120,7 @@ def finished_redirect(request, audit):
 
 def render_step(request, audit, number, form=None, status=200, announcement=""):
     stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
-    form = form or step_form(
-        number, stored=stored or {}, catalogue_version=catalogue_version(request)
-    )
+    form = form or step_form(number, stored=stored or {})
     step = STEPS[number]
     context = {
         "audit": audit,
@@ -154,7 +144,6 @@ def render_step(request, audit, number, form=None, status=200, announcement=""):
 @never_cache
 @login_required
 @require_GET
-@cached_page
 def result(request, audit_id):
     audit = member_audit(request, audit_id)
     if not audit.is_finished:
@@ -188,7 +177,6 @@ def render_result(request, audit, status=200, template="audits/result.html"):
 @never_cache
 @login_required
 @require_GET
-@cached_page
 def result_print(request, audit_id):
     audit = member_audit(request, audit_id, status=Audit.Status.FINISHED)
     return render_result(request, audit, template="audits/print.html")
@@ -212,7 +200,7 @@ def export_json(request, audit_id):
 def delete_audit(request, audit_id):
     audit = member_audit(request, audit_id)
     if request.method == "POST":
-        services.delete_audits(Audit.objects.filter(pk=audit.pk))
+        audit.delete()
         messages.success(request, "The audit was deleted.")
         return redirect("audits:history")
     return render(request, "audits/delete.html", {"audit": audit})
@@ -221,53 +209,38 @@ def delete_audit(request, audit_id):
 @never_cache
 @login_required
 @require_GET
-@cached_page(params={"page"})
 def history(request):
-    audits = request.user.audits
-    page_number = request.GET.get("page", "1")[:10]
-    # The rendered list is cached until one of the member's audits is added, changed or removed.
-    stats = audits.aggregate(count=Count("id"), latest=Max("updated_at"))
-    finished = audits.filter(status=Audit.Status.FINISHED)
-    response = render(
+    audits = request.user.audits.only(
+        "id", "status", "created_at", "finished_at", "top_tracks", "years", "reached_step"
+    )
+    paginator = Paginator(audits, HISTORY_PAGE_SIZE)
+    page_number = request.GET.get("page", "1")
+    try:
+        page = paginator.page(page_number)
+    except InvalidPage:
+        page = paginator.get_page(page_number)
+    if page_number != str(page.number):
+        # ?page=0, ?page=01, ?page=last, past the end: the page a person meant, at one address.
+        return redirect(f"{reverse('audits:history')}?page={page.number}")
+    finished = request.user.audits.filter(status=Audit.Status.FINISHED)
+    return render(
         request,
         "audits/history.html",
         {
-            "page_number": page_number,
-            "stats": {
-                "count": stats["count"],
-                "latest": (stats["latest"] or 0) and stats["latest"].timestamp(),
-            },
+            "page": page,
             "last_finished": finished.values_list("id", flat=True).first(),
-            "history_page": lambda: Paginator(
-                audits.only(
-                    "id",
-                    "status",
-                    "created_at",
-                    "finished_at",
-                    "top_tracks",
-                    "years",
-                    "reached_step",
-                ),
-                HISTORY_PAGE_SIZE,
-            ).get_page(page_number),
-            "trend_chart": lambda: charts.trend_chart(
+            "trend": charts.trend_chart(
                 finished.order_by("-finished_at").values("finished_at", "result")[
                     : charts.TREND_LIMIT
                 ]
             ),
         },
     )
-    # Any other spelling of a page (?page=0, ?page=99999, ?page=last) shows a real page: keep
-    # only the real page numbers, so that no one can fill the cache with copies.
-    pages = max(1, -(-stats["count"] // HISTORY_PAGE_SIZE))
-    response.cacheable_page = page_number in {str(n) for n in range(1, pages + 1)}
-    return response
 
 
 @never_cache
 @login_required
 @require_GET
-@cached_page(params={"audit"})
 def compare(request):
     ids = request.GET.getlist("audit")
     if len(ids) != 2 or ids[0] == ids[1]:

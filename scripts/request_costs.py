@@ -39,6 +39,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from audits.backends import MemberBackend  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.cached_db import SessionStore  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
@@ -46,7 +47,6 @@ from django.middleware.csrf import _mask_cipher_secret  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from audits import services, views  # noqa: E402
-from audits.backends import MemberBackend  # noqa: E402
 from audits.models import Audit  # noqa: E402
 
 application = WSGIHandler()
