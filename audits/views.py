@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -211,7 +212,7 @@ def delete_audit(request, audit_id):
 @require_GET
 def history(request):
     audits = request.user.audits.only(
-        "id", "status", "created_at", "finished_at", "top_tracks", "years", "reached_step"
+        "id", "status", "created_at", "updated_at", "top_tracks", "years", "reached_step"
     )
     paginator = Paginator(audits, HISTORY_PAGE_SIZE)
     page_number = request.GET.get("page", "1")
@@ -222,18 +223,25 @@ def history(request):
     if page_number != str(page.number):
         # ?page=0, ?page=01, ?page=last, past the end: the page a person meant, at one address.
         return redirect(f"{reverse('audits:history')}?page={page.number}")
-    finished = request.user.audits.filter(status=Audit.Status.FINISHED)
+    finished = request.user.audits.filter(status=Audit.Status.FINISHED).order_by("-finished_at")
+    trend_ids = list(finished.values_list("id", flat=True)[: charts.TREND_LIMIT])
     return render(
         request,
         "audits/history.html",
         {
             "page": page,
-            "last_finished": finished.values_list("id", flat=True).first(),
-            "trend": charts.trend_chart(
-                finished.order_by("-finished_at").values("finished_at", "result")[
-                    : charts.TREND_LIMIT
-                ]
+            # The table and the trend are cached as rendered for exactly these audits as they
+            # are now: finished audits never change, and a draft's save changes its updated_at.
+            "rows_key": [(audit.id, audit.updated_at) for audit in page.object_list],
+            "trend_ids": trend_ids,
+            "trend": SimpleLazyObject(
+                lambda: charts.trend_chart(
+                    Audit.objects.filter(pk__in=trend_ids)
+                    .order_by("-finished_at")
+                    .values("finished_at", "result")
+                )
             ),
+            "last_finished": trend_ids[0] if trend_ids else None,
         },
     )
 
