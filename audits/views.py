@@ -22,9 +22,9 @@ from .steps import LAST_STEP, STEPS, TOTAL_STEPS, step_form
 HISTORY_PAGE_SIZE = 20
 
 
-def member_audit(request, audit_id, **filters):
+def member_audit(request, audit_id, audits=Audit.objects, **filters):
     """The member's own audit, or 404: another member's audit must look like no audit at all."""
-    return get_object_or_404(Audit, pk=audit_id, member=request.user, **filters)
+    return get_object_or_404(audits, pk=audit_id, member=request.user, **filters)
 
 
 @never_cache
@@ -146,7 +146,7 @@ def render_step(request, audit, number, form=None, status=200, announcement=""):
 @login_required
 @require_GET
 def result(request, audit_id):
-    audit = member_audit(request, audit_id)
+    audit = member_audit(request, audit_id, Audit.objects.defer("result", "answers_snapshot"))
     if not audit.is_finished:
         messages.info(request, "This audit is still a draft: here is where you stopped.")
         return redirect("audits:step", audit.id, audit.reached_step)
@@ -154,25 +154,28 @@ def result(request, audit_id):
 
 
 def render_result(request, audit, status=200, template="audits/result.html"):
-    colours = audit.result.get("colours", {})
-    picks = [
+    """The report is cached as rendered (a finished audit never changes), so what it shows is
+    read from the audit's snapshot only when it is rendered."""
+    context = {
+        "audit": audit,
+        "picks": SimpleLazyObject(lambda: picks(audit.result)),
+        "result": SimpleLazyObject(lambda: audit.result),
+        "answers": SimpleLazyObject(lambda: audit.answers_snapshot),
+        "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+    }
+    return render(request, template, context, status=status)
+
+
+def picks(result):
+    colours = result.get("colours", {})
+    return [
         {
             "name": name,
             "colour": colours.get(slug, charts.DEFAULT_COLOUR)[0],
             "symbol": colours.get(slug, charts.DEFAULT_COLOUR)[1],
         }
-        for slug, name in zip(
-            audit.result["recommended"], audit.result["recommended_names"], strict=False
-        )
+        for slug, name in zip(result["recommended"], result["recommended_names"], strict=False)
     ]
-    context = {
-        "audit": audit,
-        "picks": picks,
-        "result": audit.result,
-        "answers": audit.answers_snapshot,
-        "chart": charts.score_chart(audit.result),
-    }
-    return render(request, template, context, status=status)
 
 
 @never_cache
