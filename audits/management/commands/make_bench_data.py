@@ -32,7 +32,7 @@ from django.utils.datastructures import MultiValueDict
 
 from audits import scoring, services
 from audits.models import Audit, AuditAnswer
-from audits.steps import LAST_STEP, TOTAL_STEPS, flat_choices, step_form
+from audits.steps import LAST_STEP, TOTAL_STEPS, flat_choices, read_answers, step_form
 from tracks.models import Track
 
 BENCH_PREFIX = "bench-"
@@ -123,7 +123,7 @@ def score_answers(answers, colours=None, next_steps_cache=None):
         colours = track_colours()
     if next_steps_cache is None:
         next_steps_cache = {}
-    audit_input, snapshot = services.gather(answers)
+    audit_input, snapshot = read_answers(answers)
     result = scoring.score(audit_input)
     recommended = tuple(result["recommended"])
     if recommended not in next_steps_cache:
