@@ -294,7 +294,7 @@ def conference_talks():
         for key, (label, track_slugs) in sorted(
             talks.items(), key=lambda kv: (not kv[1][0], kv[1][0].casefold())
         ):
-            shown = label[:1].upper() + label[1:] if label else "Another talk there"
+            shown = label[:1].upper() + label[1:] if label else f"Another talk at {name}"
             full = f"{name} — {label}" if label else name
             entries[key] = (shown, full, sorted(track_slugs))
         ordered[name] = entries
@@ -390,7 +390,7 @@ STEPS = [
         1,
         "problems",
         "Which AI problem made you lose track of time in the last six months?",
-        "Pick every one that kept you up, not the ones you think you should like.",
+        "",  # the question's own help text says what to do
         ProblemsForm,
         (("problems", "Problems that made you lose track of time"),),
     ),
@@ -398,7 +398,7 @@ STEPS = [
         2,
         "reading",
         "What did you read in your own free time?",
-        "Not for work: what you chose to read when nobody asked. Pick all that apply.",
+        "",
         ReadingForm,
         (("reading", "Free-time reading"),),
     ),
