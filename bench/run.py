@@ -365,18 +365,20 @@ def judge(row):
 
 
 def catalogue(stack):
-    """Every catalogue page a visitor can reach, found by following the site's own links."""
-    pages = {"home": ["/"], "tracks": ["/tracks/"], "companies": ["/companies/"]}
-    pages.update(conferences=["/conferences/"], projects=["/projects/"], guide=["/guide/"])
-    for kind, listing in (("track", "/tracks/"), ("company", "/companies/")):
+    """Every catalogue page a visitor can reach, found by following the site's own links:
+    {"/tracks/<slug>/": [every track's path], "/guide/": ["/guide/"], …}."""
+    pages = {}
+    for listing in ("/", "/tracks/", "/companies/", "/conferences/", "/projects/", "/guide/"):
         status, _headers, page = get(stack.url(listing))
         if status != 200:
             fail(f"GET {listing} answered {status}")
-        prefix = re.escape(listing)
-        links = sorted(set(re.findall(rf'href="({prefix}[a-z0-9-]+/)"', page)))
-        if not links:
-            fail(f"no links to a {kind} on {listing}")
-        pages[kind] = links
+        pages[listing] = [listing]
+        if listing in {"/tracks/", "/companies/"}:
+            prefix = re.escape(listing)
+            links = sorted(set(re.findall(rf'href="({prefix}[a-z0-9-]+/)"', page)))
+            if not links:
+                fail(f"no detail pages linked from {listing}")
+            pages[f"{listing}<slug>/"] = links
     return pages
 
 
@@ -636,7 +638,9 @@ def main():
     log("== visitor cache off (DJANGO_PAGE_CACHE=0)")
     stack = Stack(env)
     pages = catalogue(stack)
-    report["catalogue_sizes"] = ", ".join(f"{len(paths)} {kind}" for kind, paths in pages.items())
+    report["catalogue_sizes"] = ", ".join(
+        f"{len(paths)} × `{kind}`" for kind, paths in pages.items()
+    )
     reader_rows = [[r["session"], *r["audits"]] for r in readers]
     base = {"readers": reader_rows, "revalidate": False}
     wrk(
@@ -645,7 +649,7 @@ def main():
     references.append(healthz(stack, directory))
     for kind, paths in pages.items():
         people = dict(base, mix=["visitor"], catalogue=paths)
-        name = f"first view: {kind} ({len(paths)} page{'s' if len(paths) > 1 else ''})"
+        name = f"first view: `{kind}`" + (f" ({len(paths)} pages)" if len(paths) > 1 else "")
         rows.append(measured(stack, directory, name, people, 0.4, references))
     history_people = dict(
         base,
