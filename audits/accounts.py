@@ -24,7 +24,7 @@ from audits.services import audit_as_dict
 
 # Two backends are configured (axes, then ours); a member who has just signed up is logged in
 # without a password check, so login() must be told which backend vouches for them.
-MEMBER_BACKEND = "audits.backends.MemberBackend"
+MEMBER_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class BadInputStatusMixin:
@@ -118,6 +118,7 @@ class PasswordResetConfirmView(
     success_message = "Your new password is set. You can log in with it now."
 
 
+@never_cache
 @login_required
 def account(request):
     counts = request.user.audits.aggregate(

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 
-from . import services
 from .models import Audit, Option, OptionWeight, Question
 
 
@@ -63,9 +62,3 @@ class AuditAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def delete_model(self, request, obj):
-        services.delete_audits(Audit.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        services.delete_audits(queryset)

@@ -8,7 +8,6 @@ from django.db import connections, router, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from careerguide.pagecache import bump_member
 from tracks.models import Company, CompanyTrack, ConferenceTrack, GuideSection, Track
 
 from . import scoring
@@ -59,8 +58,6 @@ def save_step(audit_id, member, number, data):
         audit = Audit.from_db(database, SAVED_STEP_COLUMNS, row) if row else None
     else:
         audit = save_step_in_transaction(audit_id, member, number, data, now, reached)
-    if audit is not None:
-        bump_member(audit.member_id)  # no save() and no signal: after the commit, see bump_member
     return audit
 
 
@@ -295,14 +292,6 @@ def remember_login_session(sender, request, user, **kwargs):
         MemberSession.objects.get_or_create(
             session_key=request.session.session_key, defaults={"member": user}
         )
-
-
-def delete_audits(audits):
-    """Delete these audits (a queryset) and give their members' cached pages a new version."""
-    members = set(audits.values_list("member_id", flat=True))
-    audits.delete()
-    for member_id in members:
-        bump_member(member_id)
 
 
 @transaction.atomic

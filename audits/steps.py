@@ -6,7 +6,6 @@ from django import forms
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
-from careerguide.pagecache import catalogue_data
 from tracks.models import Company, CompanyTrack, ConferenceTrack, Track
 
 from .models import Audit, Question
@@ -73,18 +72,14 @@ STEPS = [
 class StepForm(forms.Form):
     """A step's answers, stored in the shape of `cleaned_data` and shown again from it."""
 
-    def __init__(self, *args, stored=None, catalogue_version=None, **kwargs):
+    def __init__(self, *args, stored=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.catalogue_version = catalogue_version
         self.load_choices()
         if stored and not self.is_bound:
             self.initial = self.known_initial(stored)
 
     def load_choices(self):
         pass
-
-    def catalogue_data(self, name, build):
-        return catalogue_data(name, build, version=self.catalogue_version)
 
     def known_initial(self, stored):
         """Only the stored answers that are still on offer (curators may have removed some)."""
@@ -172,9 +167,8 @@ class ContextForm(StepForm):
     )
 
     def load_choices(self):
-        self.fields["tried"].choices = self.catalogue_data(
-            "track-choices",
-            lambda: list(Track.objects.filter(published=True).values_list("slug", "name")),
+        self.fields["tried"].choices = list(
+            Track.objects.filter(published=True).values_list("slug", "name")
         )
 
 
@@ -187,25 +181,11 @@ class QuestionsForm(StepForm):
         self.step_number = step_number
         super().__init__(*args, **kwargs)
 
-    def questions(self):
-        """The step's questions as plain data: what the cache keeps, cheap to read back."""
-        return [
-            {
-                "slug": question.slug,
-                "prompt": question.prompt,
-                "help_text": question.help_text,
-                "allows_multiple": question.allows_multiple,
-                "choices": [(option.key, option.label) for option in question.options.all()],
-            }
-            for question in Question.objects.filter(step=self.step_number).prefetch_related(
-                "options"
-            )
-        ]
-
     def load_choices(self):
-        for question in self.catalogue_data(f"question-choices:{self.step_number}", self.questions):
-            choices = question["choices"]
-            if question["allows_multiple"]:
+        questions = Question.objects.filter(step=self.step_number).prefetch_related("options")
+        for question in questions:
+            choices = [(option.key, option.label) for option in question.options.all()]
+            if question.allows_multiple:
                 field = forms.MultipleChoiceField(
                     choices=choices, required=False, widget=forms.CheckboxSelectMultiple
                 )
@@ -215,9 +195,9 @@ class QuestionsForm(StepForm):
                     widget=forms.RadioSelect,
                     error_messages={"required": "Choose an answer to this question."},
                 )
-            field.label = question["prompt"]
-            field.help_text = question["help_text"]
-            self.fields[question["slug"]] = field
+            field.label = question.prompt
+            field.help_text = question.help_text
+            self.fields[question.slug] = field
         if self.step_number == Question.Step.PROBLEMS:
             self.fields["note"] = forms.CharField(
                 label="Anything else? (optional)",
@@ -236,7 +216,7 @@ class TalksForm(StepForm):
     )
 
     def load_choices(self):
-        self.fields["talks"].choices = self.catalogue_data("talk-choices", talk_choices)
+        self.fields["talks"].choices = talk_choices()
 
 
 def talk_choices():
@@ -259,9 +239,7 @@ class CompaniesForm(StepForm):
     )
 
     def load_choices(self):
-        self.fields["companies"].choices, self.hints = self.catalogue_data(
-            "company-choices", company_choices
-        )
+        self.fields["companies"].choices, self.hints = company_choices()
 
     def hint(self, name, value):
         return self.hints.get(value, "")
@@ -282,10 +260,9 @@ def company_choices():
     return choices, hints
 
 
-def step_form(number, data=None, stored=None, catalogue_version=None):
-    """The form of step `number`; `catalogue_version`, if the request knows it, saves a cache
-    round trip for the choices."""
-    options = {"stored": stored, "catalogue_version": catalogue_version}
+def step_form(number, data=None, stored=None):
+    """The form of step `number`, bound to `data` or showing the `stored` answers."""
+    options = {"stored": stored}
     if number == 0:
         return ContextForm(data, **options)
     if number in (1, 2, 5):

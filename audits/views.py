@@ -5,17 +5,15 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
-
-from careerguide.pagecache import cached_page
 
 from . import charts, services
 from .models import Audit
@@ -24,14 +22,9 @@ from .steps import LAST_STEP, STEPS, TOTAL_STEPS, step_form
 HISTORY_PAGE_SIZE = 20
 
 
-def catalogue_version(request):
-    """The catalogue's version, read with the member's account (audits.backends.MemberBackend)."""
-    return getattr(request.user, "catalogue_version", None)
-
-
-def member_audit(request, audit_id, **filters):
+def member_audit(request, audit_id, audits=Audit.objects, **filters):
     """The member's own audit, or 404: another member's audit must look like no audit at all."""
-    return get_object_or_404(Audit, pk=audit_id, member=request.user, **filters)
+    return get_object_or_404(audits, pk=audit_id, member=request.user, **filters)
 
 
 @never_cache
@@ -73,7 +66,7 @@ def audit_step(request, audit_id, step):
         raise Http404("No such step.")
     form = None
     if request.method == "POST":
-        form = step_form(step, data=request.POST, catalogue_version=catalogue_version(request))
+        form = step_form(step, data=request.POST)
         if form.is_valid():
             # Saved only if the audit is the member's draft and this step is open to them.
             audit = services.save_step(audit_id, request.user, step, form.stored_data())
@@ -128,9 +121,7 @@ def finished_redirect(request, audit):
 
 def render_step(request, audit, number, form=None, status=200, announcement=""):
     stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
-    form = form or step_form(
-        number, stored=stored or {}, catalogue_version=catalogue_version(request)
-    )
+    form = form or step_form(number, stored=stored or {})
     step = STEPS[number]
     context = {
         "audit": audit,
@@ -154,9 +145,8 @@ def render_step(request, audit, number, form=None, status=200, announcement=""):
 @never_cache
 @login_required
 @require_GET
-@cached_page
 def result(request, audit_id):
-    audit = member_audit(request, audit_id)
+    audit = member_audit(request, audit_id, Audit.objects.defer("result", "answers_snapshot"))
     if not audit.is_finished:
         messages.info(request, "This audit is still a draft: here is where you stopped.")
         return redirect("audits:step", audit.id, audit.reached_step)
@@ -164,31 +154,33 @@ def result(request, audit_id):
 
 
 def render_result(request, audit, status=200, template="audits/result.html"):
-    colours = audit.result.get("colours", {})
-    picks = [
+    """The report is cached as rendered (a finished audit never changes), so what it shows is
+    read from the audit's snapshot only when it is rendered."""
+    context = {
+        "audit": audit,
+        "picks": SimpleLazyObject(lambda: picks(audit.result)),
+        "result": SimpleLazyObject(lambda: audit.result),
+        "answers": SimpleLazyObject(lambda: audit.answers_snapshot),
+        "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+    }
+    return render(request, template, context, status=status)
+
+
+def picks(result):
+    colours = result.get("colours", {})
+    return [
         {
             "name": name,
             "colour": colours.get(slug, charts.DEFAULT_COLOUR)[0],
             "symbol": colours.get(slug, charts.DEFAULT_COLOUR)[1],
         }
-        for slug, name in zip(
-            audit.result["recommended"], audit.result["recommended_names"], strict=False
-        )
+        for slug, name in zip(result["recommended"], result["recommended_names"], strict=False)
     ]
-    context = {
-        "audit": audit,
-        "picks": picks,
-        "result": audit.result,
-        "answers": audit.answers_snapshot,
-        "chart": charts.score_chart(audit.result),
-    }
-    return render(request, template, context, status=status)
 
 
 @never_cache
 @login_required
 @require_GET
-@cached_page
 def result_print(request, audit_id):
     audit = member_audit(request, audit_id, status=Audit.Status.FINISHED)
     return render_result(request, audit, template="audits/print.html")
@@ -212,7 +204,7 @@ def export_json(request, audit_id):
 def delete_audit(request, audit_id):
     audit = member_audit(request, audit_id)
     if request.method == "POST":
-        services.delete_audits(Audit.objects.filter(pk=audit.pk))
+        audit.delete()
         messages.success(request, "The audit was deleted.")
         return redirect("audits:history")
     return render(request, "audits/delete.html", {"audit": audit})
@@ -221,53 +213,45 @@ def delete_audit(request, audit_id):
 @never_cache
 @login_required
 @require_GET
-@cached_page(params={"page"})
 def history(request):
-    audits = request.user.audits
-    page_number = request.GET.get("page", "1")[:10]
-    # The rendered list is cached until one of the member's audits is added, changed or removed.
-    stats = audits.aggregate(count=Count("id"), latest=Max("updated_at"))
-    finished = audits.filter(status=Audit.Status.FINISHED)
-    response = render(
+    audits = request.user.audits.only(
+        "id", "status", "created_at", "updated_at", "top_tracks", "years", "reached_step"
+    )
+    paginator = Paginator(audits, HISTORY_PAGE_SIZE)
+    page_number = request.GET.get("page", "1")
+    try:
+        page = paginator.page(page_number)
+    except InvalidPage:
+        page = paginator.get_page(page_number)
+    if page_number != str(page.number):
+        # ?page=0, ?page=01, ?page=last, past the end: the page a person meant, at one address.
+        return redirect(f"{reverse('audits:history')}?page={page.number}")
+    finished = request.user.audits.filter(status=Audit.Status.FINISHED).order_by("-finished_at")
+    trend_ids = list(finished.values_list("id", flat=True)[: charts.TREND_LIMIT])
+    return render(
         request,
         "audits/history.html",
         {
-            "page_number": page_number,
-            "stats": {
-                "count": stats["count"],
-                "latest": (stats["latest"] or 0) and stats["latest"].timestamp(),
-            },
-            "last_finished": finished.values_list("id", flat=True).first(),
-            "history_page": lambda: Paginator(
-                audits.only(
-                    "id",
-                    "status",
-                    "created_at",
-                    "finished_at",
-                    "top_tracks",
-                    "years",
-                    "reached_step",
-                ),
-                HISTORY_PAGE_SIZE,
-            ).get_page(page_number),
-            "trend_chart": lambda: charts.trend_chart(
-                finished.order_by("-finished_at").values("finished_at", "result")[
-                    : charts.TREND_LIMIT
-                ]
+            "page": page,
+            # The table and the trend are cached as rendered for exactly these audits as they
+            # are now: finished audits never change, and a draft's save changes its updated_at.
+            "rows_key": [(audit.id, audit.updated_at) for audit in page.object_list],
+            "trend_ids": trend_ids,
+            "trend": SimpleLazyObject(
+                lambda: charts.trend_chart(
+                    Audit.objects.filter(pk__in=trend_ids)
+                    .order_by("-finished_at")
+                    .values("finished_at", "result")
+                )
             ),
+            "last_finished": trend_ids[0] if trend_ids else None,
         },
     )
-    # Any other spelling of a page (?page=0, ?page=99999, ?page=last) shows a real page: keep
-    # only the real page numbers, so that no one can fill the cache with copies.
-    pages = max(1, -(-stats["count"] // HISTORY_PAGE_SIZE))
-    response.cacheable_page = page_number in {str(n) for n in range(1, pages + 1)}
-    return response
 
 
 @never_cache
 @login_required
 @require_GET
-@cached_page(params={"audit"})
 def compare(request):
     ids = request.GET.getlist("audit")
     if len(ids) != 2 or ids[0] == ids[1]:

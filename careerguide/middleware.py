@@ -1,6 +1,29 @@
-"""Response headers Django does not set by itself."""
+"""What every response needs that Django does not do by itself: a cap on request bodies and
+the Permissions-Policy header."""
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than MAX_REQUEST_BYTES before anything reads it: Django caps form
+    fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but would write any file part to disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            page = loader.get_template("413.html").render({"limit": settings.MAX_REQUEST_BYTES})
+            response = HttpResponse(page, status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

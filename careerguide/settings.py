@@ -17,6 +17,22 @@ def env_flag(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def git_commit(directory):
+    """The commit checked out in `directory`, read from .git without running git."""
+    git = directory / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head.removeprefix("ref: ")
+        if (git / ref).exists():
+            return (git / ref).read_text().strip()
+        packed = (git / "packed-refs").read_text().splitlines()
+        return next(line.split()[0] for line in packed if line.endswith(f" {ref}"))
+    except (OSError, StopIteration):
+        return ""
+
+
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
 # A production-like run over plain http on a laptop: no redirect, no HSTS, no secure cookies.
@@ -53,11 +69,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "careerguide.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "careerguide.pagecache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,24 +121,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_fla
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The release being served: the deployed commit, or DJANGO_RELEASE. It is part of every cache
+# key, so a deploy never serves what an older release cached.
+RELEASE = os.environ.get("DJANGO_RELEASE") or git_commit(BASE_DIR) or "unreleased"
+# Whole catalogue pages kept for visitors (tracks.cache); DJANGO_PAGE_CACHE=0 renders every one.
+PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", default=True)
+
 # Several app servers share one cache: Redis when REDIS_URL is given, the database otherwise.
+# Redis stopped, hung or full is a miss, never an error: calls give up after a tenth of a
+# second, and sessions are kept in the database with the cache in front of them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "careerguide_cache"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "careerguide.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "careerguide",
+            "KEY_PREFIX": f"careerguide:{RELEASE}",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.1,
+                "SOCKET_TIMEOUT": 0.1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": DATABASE_CACHE_TABLE,
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
+            "KEY_PREFIX": RELEASE,
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -131,7 +162,7 @@ if TESTING:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "audits.backends.MemberBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -219,7 +250,7 @@ if env_flag("DJANGO_BEHIND_PROXY"):
     # Lock out the client's address, not the load balancer's: trust that many proxy hops.
     AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -237,6 +268,10 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
     "interest-cohort=(), browsing-topics=()"
 )
+
+# No form of the site comes near this; nginx (deploy/nginx.conf) refuses the same size.
+MAX_REQUEST_BYTES = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audits/", include("audits.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
 
 handler404 = "careerguide.views.page_not_found"

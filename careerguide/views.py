@@ -1,7 +1,10 @@
-"""Site-wide views: the health check and the styled error pages."""
+"""Site-wide views: the health checks and the styled error pages."""
 
-from django.db import connection
-from django.http import HttpResponse
+import secrets
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -9,10 +12,38 @@ from django.views.decorators.cache import never_cache
 
 @never_cache
 def healthz(request):
+    """Liveness, for load balancers: the app answers and reaches its database."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """For operators: the database and the cache, each on its own. A cache that is down slows
+    the site without stopping it, so only the database decides the status code."""
+    status = {"database": database_status(), "cache": cache_status()}
+    return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
+
+
+def database_status():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "unavailable"
+    return "ok"
+
+
+def cache_status():
+    probe = secrets.token_hex(8)
+    try:
+        cache.set("readyz", probe, timeout=10)
+        return "ok" if cache.get("readyz") == probe else "unavailable"
+    except Exception:  # the database cache raises what its database raises
+        return "unavailable"
 
 
 def page_not_found(request, exception):

@@ -10,7 +10,9 @@
 # pg_restore --clean --if-exists --no-owner: the tables in the dump are dropped and recreated
 # with its rows, owned by the user in DATABASE_URL, in one transaction (all or nothing). Grants
 # are left out too (--no-acl), as the roles they name may not exist on this server. Run
-# `manage.py migrate` afterwards if the code is newer than the dump.
+# `manage.py migrate` afterwards if the code is newer than the dump. Then it empties the site's
+# cache (Redis with REDIS_URL, else the database cache), so that a running site serves nothing
+# cached from before the restore: run it with the environment the site runs with.
 #
 # Asks for confirmation when run in a terminal; RESTORE_YES=1 skips the question. Refuses when
 # DATABASE_URL is not PostgreSQL or FILE is missing or is not a pg_dump custom-format file.
@@ -49,4 +51,11 @@ fi
 echo "restore: restoring $file into $target ..." >&2
 pg_restore --clean --if-exists --no-owner --no-acl --single-transaction --exit-on-error \
   --no-password --dbname="$PGDATABASE" "$file" || die "pg_restore failed; the database is unchanged."
+python=${PYTHON:-$root/.venv/bin/python}
+if [[ -x $python ]]; then
+  "$python" "$root/manage.py" shell --no-imports -c \
+    "from django.core.cache import cache; cache.delete_pattern('*') if hasattr(cache, 'delete_pattern') else cache.clear()" ||
+    die "the database is restored, but the cache could not be emptied: restart Redis or run this again."
+  echo "restore: cache emptied." >&2
+fi
 echo "restore: done." >&2

@@ -63,6 +63,7 @@ EXPECTED = {
     "tracks:guide": everyone(200),
     "tracks:quick_check_answer": everyone(400),  # no ?answer= given: a bad request, for anyone
     "healthz": everyone(200),
+    "readyz": everyone(200),
     # Accounts.
     "signup": visitors_only(),
     "login": visitors_only(),

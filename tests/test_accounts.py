@@ -56,6 +56,7 @@ def test_sign_up_creates_the_account_logs_in_and_says_so(client, django_user_mod
     user = django_user_model.objects.get(username="grace")
     assert user.email == "grace@example.com"
     assert int(client.session["_auth_user_id"]) == user.pk
+    assert response.redirect_chain == [(reverse("audits:history"), 302)]  # kept logged in
     assert "Welcome to careerguide, grace. Your account is ready." in message_texts(response)
 
 

@@ -58,7 +58,6 @@ def member_pages(member):
     last_page = math.ceil(member.audits.count() / HISTORY_PAGE_SIZE)
     return {
         "history": reverse("audits:history"),
-        "history page 2": f"{reverse('audits:history')}?page=2",
         "history last page": f"{reverse('audits:history')}?page={last_page}",
         "new audit": reverse("audits:new"),
         "draft step": reverse("audits:step", args=[draft.id, 0]),
@@ -112,7 +111,7 @@ def test_history_pages_cost_the_same_from_the_first_to_the_last(client, make_mem
     add_audits(member, 120, pool, random.Random(7), with_answers=False)  # noqa: S311
     client.force_login(member)
     counts = set()
-    for number in range(1, 8):
+    for number in range(1, 7):  # 120 audits, 20 a page
         cache.clear()  # a full render each time, as in query_counts
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("audits:history"), {"page": number}).status_code == 200

@@ -10,8 +10,7 @@ from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
-from careerguide.pagecache import bump_catalogue
-
+from .cache import renew_catalogue_version
 from .models import SeedRecord
 
 
@@ -60,7 +59,7 @@ def seed_content(force=False):
                 report.kept.append(f"{row['model']} {row['fields']} (refers to a deleted row)")
                 continue
             seed_row(item, force, report)
-    bump_catalogue()
+    renew_catalogue_version()
     return report
 
 

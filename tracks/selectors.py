@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from .models import (
     Company,
@@ -39,18 +39,15 @@ def tracks_for_cards(query=""):
     return tracks
 
 
-def track_with_everything(slug):
-    track = (
-        published_tracks()
-        .prefetch_related(
-            "skills",
-            "backgrounds",
-            Prefetch("hiring", queryset=CompanyTrack.objects.select_related("company")),
-            Prefetch("sessions", queryset=ConferenceTrack.objects.select_related("conference")),
-            Prefetch("project_listings", queryset=ProjectTrack.objects.select_related("project")),
-        )
-        .filter(slug=slug)
-        .first()
+def with_everything(track):
+    """The track with what its page lists, in one query per list."""
+    prefetch_related_objects(
+        [track],
+        "skills",
+        "backgrounds",
+        Prefetch("hiring", queryset=CompanyTrack.objects.select_related("company")),
+        Prefetch("sessions", queryset=ConferenceTrack.objects.select_related("conference")),
+        Prefetch("project_listings", queryset=ProjectTrack.objects.select_related("project")),
     )
     return track
 
@@ -79,8 +76,23 @@ def companies_with_tracks():
     )
 
 
-def company_with_tracks(slug):
-    return companies_with_tracks().filter(slug=slug).first()
+def company_matrix(tracks, selected=""):
+    """Every company (or those hiring for the track `selected`) with a cell per track of
+    `tracks`: (track, hires for it, team)."""
+    companies = list(companies_with_tracks())
+    rows = []
+    for company in companies:
+        teams = {hiring.track_id: hiring.team for hiring in company.hiring.all()}
+        if selected and not any(t.slug == selected and t.id in teams for t in tracks):
+            continue
+        rows.append(
+            (company, [(track, track.id in teams, teams.get(track.id, "")) for track in tracks])
+        )
+    return {"rows": rows, "total": len(companies)}
+
+
+def hiring_tracks(company):
+    return company.hiring.filter(track__published=True).select_related("track")
 
 
 def conferences_with_sessions():

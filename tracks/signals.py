@@ -1,9 +1,12 @@
 """A curator's change to any catalogue content gives the catalogue a new cache version."""
 
 from django.apps import apps
+from django.db.models.signals import post_delete, post_save
 
-from careerguide.pagecache import watch_catalogue
+from .cache import renew_catalogue_version
 
-watch_catalogue(
-    model for model in apps.get_app_config("tracks").get_models() if model.__name__ != "SeedRecord"
-)
+for model in apps.get_app_config("tracks").get_models():
+    if model.__name__ != "SeedRecord":
+        uid = f"catalogue-{model._meta.label}"
+        post_save.connect(renew_catalogue_version, sender=model, dispatch_uid=f"{uid}-saved")
+        post_delete.connect(renew_catalogue_version, sender=model, dispatch_uid=f"{uid}-deleted")

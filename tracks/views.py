@@ -1,119 +1,143 @@
-"""The public catalogue: tracks, companies, conferences, projects and the guide."""
+"""The public catalogue: tracks, companies, conferences, projects and the guide.
+
+Each page's content is a `{% cache %}` fragment under the catalogue's version (tracks.cache), so
+the rows behind it are read lazily: only when the fragment is not in the cache.
+"""
+
+from functools import partial
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from careerguide.pagecache import cached_page
-
 from . import selectors
+from .cache import catalogue_version, visitor_page
 from .forms import TrackFilterForm
-from .models import GuideSection, QuickCheckQuestion
+from .models import Company, GuideSection, QuickCheckQuestion
+
+# How long a fragment may stay; a new catalogue version leaves it unread long before.
+FRAGMENT_TIMEOUT = 60 * 60 * 24
+
+
+def catalogue_context(**context):
+    """A catalogue page's context: the version its fragments are cached under, and `context`,
+    whose lazy values are only read when a fragment is rendered."""
+    return {
+        "catalogue_version": catalogue_version(),
+        "fragment_timeout": FRAGMENT_TIMEOUT,
+        **context,
+    }
+
+
+def lazy(function, *args):
+    return SimpleLazyObject(partial(function, *args))
 
 
 @require_GET
-@cached_page
+@visitor_page
 def home(request):
-    sections = selectors.guide_sections()
+    sections = lazy(selectors.guide_sections)
     return render(
         request,
         "tracks/home.html",
-        {
-            "tracks": selectors.published_tracks(),
-            "summary": first(sections.get(GuideSection.Kind.SUMMARY)),
-            "plain": first(sections.get(GuideSection.Kind.PLAIN)),
-            "timeline": sections.get(GuideSection.Kind.TIMELINE, []),
-            "highlight": first(sections.get(GuideSection.Kind.HIGHLIGHT)),
-        },
+        catalogue_context(
+            tracks=selectors.published_tracks(),
+            summary=lazy(first_of, sections, GuideSection.Kind.SUMMARY),
+            plain=lazy(first_of, sections, GuideSection.Kind.PLAIN),
+            timeline=lazy(kind_of, sections, GuideSection.Kind.TIMELINE),
+            highlight=lazy(first_of, sections, GuideSection.Kind.HIGHLIGHT),
+        ),
     )
 
 
 @require_GET
-@cached_page(params={"q"})
+@visitor_page
 def track_list(request):
     form = TrackFilterForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    tracks = list(selectors.tracks_for_cards(query))
     template = "tracks/track_list.html"
     if request.htmx and request.htmx.target == "track-results":
         template += "#results"
-    context = {"tracks": tracks, "query": query, "form": form}
+    context = catalogue_context(tracks=selectors.tracks_for_cards(query), query=query, form=form)
     return render(request, template, context, status=200 if form.is_valid() else 400)
 
 
 @require_GET
-@cached_page
+@visitor_page
 def track_detail(request, slug):
-    track = selectors.track_with_everything(slug)
-    if track is None:
-        raise Http404("No such track.")
+    track = get_object_or_404(selectors.published_tracks(), slug=slug)
     return render(
         request,
         "tracks/track_detail.html",
-        {"track": track, "related": selectors.related_tracks(track)},
+        catalogue_context(
+            track=track,
+            details=lazy(selectors.with_everything, track),
+            related=lazy(selectors.related_tracks, track),
+        ),
     )
 
 
 @require_GET
-@cached_page(params={"track"})
+@visitor_page(params={"track"})
 def company_list(request):
-    tracks = list(selectors.published_tracks())
-    companies = list(selectors.companies_with_tracks())
     selected = request.GET.get("track", "")
-    if selected and selected not in {t.slug for t in tracks}:
-        selected = ""
-    rows = []
-    for company in companies:
-        teams = {hiring.track_id: hiring.team for hiring in company.hiring.all()}
-        if selected and not any(t.slug == selected and t.id in teams for t in tracks):
-            continue
-        cells = [(track, track.id in teams, teams.get(track.id, "")) for track in tracks]
-        rows.append((company, cells))
+    if selected and not selectors.published_tracks().filter(slug=selected).exists():
+        raise Http404("No such track.")
     template = "tracks/company_list.html"
     if request.htmx and request.htmx.target == "company-matrix":
         template += "#matrix"
+    tracks = selectors.published_tracks()  # read once, by the template or the matrix
     return render(
         request,
         template,
-        {"tracks": tracks, "rows": rows, "selected": selected, "total": len(companies)},
+        catalogue_context(
+            tracks=tracks,
+            matrix=lazy(selectors.company_matrix, tracks, selected),
+            selected=selected,
+        ),
     )
 
 
 @require_GET
-@cached_page
+@visitor_page
 def company_detail(request, slug):
-    company = selectors.company_with_tracks(slug)
-    if company is None:
-        raise Http404("No such company.")
-    return render(request, "tracks/company_detail.html", {"company": company})
+    company = get_object_or_404(Company, slug=slug)
+    return render(
+        request,
+        "tracks/company_detail.html",
+        catalogue_context(company=company, hiring=lazy(selectors.hiring_tracks, company)),
+    )
 
 
 @require_GET
-@cached_page
+@visitor_page
 def conference_list(request):
     return render(
         request,
         "tracks/conference_list.html",
-        {"conferences": selectors.conferences_with_sessions()},
+        catalogue_context(conferences=selectors.conferences_with_sessions()),
     )
 
 
 @require_GET
-@cached_page
+@visitor_page
 def project_list(request):
     return render(
-        request, "tracks/project_list.html", {"projects": selectors.projects_with_tracks()}
+        request,
+        "tracks/project_list.html",
+        catalogue_context(projects=selectors.projects_with_tracks()),
     )
 
 
 @require_GET
-@cached_page
+@visitor_page
 def guide(request):
     return render(request, "tracks/guide.html", guide_context())
 
 
 @require_GET
-@cached_page(params={"answer"})
+@visitor_page(params={"answer"})
 def quick_check_answer(request, slug):
     """Answer one quick-check question: a fragment for htmx, the whole guide without JavaScript."""
     question = get_object_or_404(QuickCheckQuestion.objects.prefetch_related("options"), slug=slug)
@@ -130,14 +154,20 @@ def quick_check_answer(request, slug):
 
 def guide_context(answers=None):
     answers = answers or {}
-    sections = selectors.guide_sections()
-    return {
-        "sections": sections,
-        "timeline": sections.get(GuideSection.Kind.TIMELINE, []),
-        "mistakes": sections.get(GuideSection.Kind.MISTAKE, []),
-        "checks": [(q, answers.get(q.slug)) for q in selectors.quick_check_questions()],
-    }
+    sections = lazy(selectors.guide_sections)
+    return catalogue_context(
+        sections=sections,
+        timeline=lazy(kind_of, sections, GuideSection.Kind.TIMELINE),
+        mistakes=lazy(kind_of, sections, GuideSection.Kind.MISTAKE),
+        checks=lazy(lambda: [(q, answers.get(q.slug)) for q in selectors.quick_check_questions()]),
+        answered=bool(answers),
+    )
 
 
-def first(items):
+def kind_of(sections, kind):
+    return sections.get(kind, [])
+
+
+def first_of(sections, kind):
+    items = sections.get(kind)
     return items[0] if items else None

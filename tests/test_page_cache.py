@@ -1,0 +1,325 @@
+"""The catalogue's cache: visitors get kept pages, members get theirs rendered, a curator's save
+is seen at once, nobody can fill the cache, and a cache that is down, hung or full is a miss."""
+
+import os
+import runpy
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from audit_helpers import PASSWORD, walk
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tracks.models import Track
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ["/", "/tracks/", "/tracks/voice/", "/companies/", "/companies/?track=voice",
+             "/companies/anthropic/", "/conferences/", "/projects/", "/guide/"]  # fmt: skip
+
+
+def queries_for(client, url, **extra):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **extra)
+    return response, len(captured)
+
+
+def stored_keys():
+    return len(cache._cache)  # the suite's LocMemCache
+
+
+def stored_pages():
+    return [key for key in cache._cache if ":page:" in key]
+
+
+@pytest.mark.parametrize("url", CATALOGUE)
+def test_a_visitor_gets_a_page_seen_before_without_a_query(client, content, url):
+    first = client.get(url)
+    again, queries = queries_for(client, url)
+    assert (again.status_code, queries) == (200, 0)
+    assert again.content == first.content
+    assert "Cookie" in again["Vary"] and "HX-Request" in again["Vary"]
+
+
+def test_a_page_from_the_cache_answers_a_conditional_get_with_304(client, content):
+    page = client.get("/companies/")
+    again, queries = queries_for(client, "/companies/", headers={"If-None-Match": page["ETag"]})
+    assert (again.status_code, queries) == (304, 0)
+
+
+def test_a_member_gets_catalogue_pages_rendered_for_them(member_client, content):
+    member_client.get("/tracks/voice/")
+    page, queries = queries_for(member_client, "/tracks/voice/")
+    assert queries > 0  # the session and the member, at least
+    assert "Log out" in page.content.decode() and "Log in" not in page.content.decode()
+
+
+def test_a_visitor_never_gets_a_members_page(client, member, content):
+    client.force_login(member)
+    client.get("/tracks/")
+    visitor = Client()
+    page = visitor.get("/tracks/").content.decode()
+    assert "Log in" in page and "Log out" not in page
+
+
+@pytest.mark.parametrize("url", ["/tracks/voice/", "/companies/", "/conferences/", "/"])
+def test_a_curators_save_is_seen_at_once_by_visitors_and_members(
+    client, member_client, content, url
+):
+    client.get(url), member_client.get(url)
+    track = Track.objects.get(slug="voice")
+    track.name = "Voice and speech"
+    track.save()
+    for someone in (client, member_client):
+        assert "Voice and speech" in someone.get(url).content.decode(), url
+
+
+def test_a_page_is_kept_under_the_catalogue_version_it_was_rendered_at(client, content):
+    """A save renews the version twice: at once, and when it is committed."""
+    client.get("/tracks/")
+    before = cache.get("catalogue-version")
+    Track.objects.get(slug="voice").save()
+    assert cache.get("catalogue-version") != before
+
+
+def test_searching_any_words_stores_nothing(client, content):
+    client.get("/tracks/")
+    client.get("/tracks/", {"q": "warm"})
+    kept = stored_keys()
+    for n in range(300):
+        assert client.get("/tracks/", {"q": f"words {n}"}).status_code == 200
+    assert stored_keys() == kept
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"track": "no-such-track"},
+        {"track": "VOICE"},
+        {"track": "x" * 500},
+    ],
+)
+def test_an_unknown_company_filter_is_a_404_and_is_not_kept(client, content, query):
+    client.get("/companies/")
+    kept = stored_keys()
+    assert client.get("/companies/", query).status_code == 404
+    assert stored_keys() == kept
+
+
+@pytest.mark.parametrize(
+    "query", ["?track=voice&utm_source=mail", "?track=voice&track=agents", "?page=2"]
+)
+def test_other_query_strings_are_rendered_not_kept(client, content, query):
+    for warm in ("", "?track=voice", "?track=agents"):
+        client.get(f"/companies/{warm}")
+    kept = stored_keys()
+    for _ in range(3):
+        assert client.get(f"/companies/{query}").status_code == 200
+    assert stored_keys() == kept
+
+
+def test_htmx_fragments_are_rendered_not_kept_as_pages(client, content):
+    page = client.get("/companies/?track=voice").content.decode()
+    fragment = client.get(
+        "/companies/?track=voice", headers={"HX-Request": "true", "HX-Target": "company-matrix"}
+    ).content.decode()
+    assert "<html" in page and "<html" not in fragment and "ElevenLabs" in fragment
+    assert "<html" in client.get("/companies/?track=voice").content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_rendered_page(client, member, content):
+    client.get("/tracks/")
+    client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    client.post(reverse("logout"))
+    assert "logged out" in client.get("/tracks/").content.decode().lower()
+
+
+def test_a_disallowed_host_is_refused_even_for_a_kept_page(client, content):
+    client.get("/tracks/")
+    assert client.get("/tracks/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_the_page_cache_can_be_turned_off(client, content, settings):
+    settings.PAGE_CACHE = False
+    for url in CATALOGUE:
+        assert client.get(url).status_code == 200
+    assert stored_pages() == []
+
+
+def test_member_pages_are_private(member_client):
+    audit = walk(member_client)
+    for url in ("/audits/", reverse("audits:result", args=[audit.id]), reverse("account")):
+        assert "private" in member_client.get(url)["Cache-Control"], url
+
+
+def test_history_pages_have_one_address_each(member_client):
+    walk(member_client)
+    for query, page in [("?page=0", 1), ("?page=999", 1), ("?page=last", 1), ("?page=01", 1)]:
+        response = member_client.get(f"/audits/{query}")
+        assert response.status_code == 302 and response["Location"] == f"/audits/?page={page}"
+    assert member_client.get("/audits/?page=1").status_code == 200
+
+
+def production_settings(monkeypatch, **environment):
+    """careerguide/settings.py read afresh with `environment`, outside the test's settings."""
+    monkeypatch.setattr("sys.argv", ["gunicorn"])
+    monkeypatch.delitem(__import__("sys").modules, "pytest", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "careerguide" / "settings.py"))
+
+
+def test_every_cache_key_carries_the_release(monkeypatch):
+    redis = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0",
+                                DJANGO_RELEASE="2026.11.27")  # fmt: skip
+    assert redis["CACHES"]["default"]["KEY_PREFIX"] == "careerguide:2026.11.27"
+    assert redis["CACHES"]["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    monkeypatch.delenv("DJANGO_RELEASE")
+    monkeypatch.delenv("REDIS_URL")
+    database = production_settings(monkeypatch)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode == 0 and (ROOT / ".git").is_dir():
+        assert database["RELEASE"] == head.stdout.strip()
+    assert database["CACHES"]["default"]["KEY_PREFIX"] == database["RELEASE"]
+
+
+# A cache that fails ---------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class HungServer:
+    """Accepts connections and never answers: a Redis that hangs."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                self.held.append(self.sock.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def full_redis():
+    """A Redis of its own, 2 MB at most and evicting nothing: every write fails once full."""
+    server = shutil.which("redis-server")
+    if not server:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs this test: install redis-server")
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--maxmemory",
+            "2mb",
+            "--maxmemory-policy",
+            "noeviction",
+        ],  # fmt: skip
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        import redis
+
+        filler = redis.Redis(port=port)
+        while True:
+            try:
+                filler.set(f"filler:{filler.dbsize()}", "x" * 100_000)
+            except redis.exceptions.ResponseError:  # OOM: full
+                break
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait()
+
+
+@pytest.fixture(params=["stopped", "hung", "full"])
+def failing_cache(request, settings):
+    if request.param == "stopped":
+        location = f"redis://127.0.0.1:{free_port()}/0"
+    elif request.param == "hung":
+        hung = HungServer()
+        request.addfinalizer(hung.close)
+        location = f"redis://127.0.0.1:{hung.port}/0"
+    else:
+        location = request.getfixturevalue("full_redis")
+    production = production_settings(request.getfixturevalue("monkeypatch"), REDIS_URL=location)
+    settings.CACHES = production["CACHES"]
+    settings.SESSION_ENGINE = production["SESSION_ENGINE"]
+    return request.param
+
+
+def test_with_the_cache_failing_every_page_answers_and_log_in_works(
+    client, member, content, failing_cache
+):
+    for url in CATALOGUE:
+        for _ in range(2):
+            assert client.get(url).status_code == 200, (failing_cache, url)
+    assert client.get("/companies/?track=nope").status_code == 404
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 302, failing_cache
+    audit = walk(client)
+    for url in (
+        "/audits/",
+        reverse("audits:result", args=[audit.id]),
+        "/tracks/voice/",
+        reverse("account"),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200 and "Log out" in page.content.decode(), (failing_cache, url)
+    if failing_cache != "full":  # a full Redis takes a write again once something is deleted
+        assert client.get("/readyz").json() == {"database": "ok", "cache": "unavailable"}
+
+
+def test_readyz_reports_the_database_and_the_cache(client, db):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert client.get("/healthz").content == b"ok"
+
+
+def test_a_body_over_the_cap_is_refused_with_413(client, db):
+    body = b"x" * (django_settings.MAX_REQUEST_BYTES + 1)
+    response = client.generic(
+        "POST", reverse("login"), body, content_type="multipart/form-data; boundary=x"
+    )
+    assert response.status_code == 413
+    assert "at most 1.0" in response.content.decode()

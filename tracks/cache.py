@@ -1,0 +1,92 @@
+"""The catalogue's cache: whole pages for visitors and `{% cache %}` fragments, both under the
+catalogue's version, which a curator's save renews.
+
+The cache's KEY_PREFIX carries the release (settings.RELEASE), so a deploy starts afresh too. A
+cache that is down or full is a miss: pages are rendered from the database, never an error.
+"""
+
+import secrets
+from functools import wraps
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+VERSION_KEY = "catalogue-version"
+PAGE_TIMEOUT = 60 * 60
+
+
+def catalogue_version():
+    """The current version, or a new one if the cache has none (emptied, restarted, restored).
+
+    When the cache cannot keep one, a version of this request alone: nothing stored under it is
+    ever read back.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if cache.add(VERSION_KEY, version, timeout=None) is False:  # another request's came first
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def renew_catalogue_version(**kwargs):
+    """Receiver for content saves and deletions: what was cached is never served again."""
+    if kwargs.get("raw"):  # fixtures being loaded: seed_content renews once at the end
+        return
+
+    def renew():
+        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+    renew()
+    # A page rendered between the save and the commit read the old rows under the new version:
+    # once the change is visible to everyone, move on once more.
+    transaction.on_commit(renew)
+
+
+def visitor_page(view=None, *, params=()):
+    """Keep a catalogue view's pages for visitors: GETs from browsers without a session, with at
+    most the query `params`, one value each. Only 200 responses that set no cookie are stored,
+    so an unknown value (the view answers 400 or 404) is never kept.
+    """
+    allowed = frozenset(params)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            key = page_key(request, allowed)
+            if key is None:
+                response = view(request, *args, **kwargs)
+            elif (entry := cache.get(key)) is not None:
+                response = HttpResponse(entry["content"], content_type=entry["content_type"])
+            else:
+                response = view(request, *args, **kwargs)
+                if response.status_code == 200 and not response.cookies:
+                    entry = {"content": response.content, "content_type": response["Content-Type"]}
+                    cache.set(key, entry, timeout=PAGE_TIMEOUT)
+            # The header names a member or a visitor; htmx gets a fragment of the same URL.
+            patch_vary_headers(response, ["Cookie", "HX-Request"])
+            return response
+
+        return wrapped
+
+    return decorator(view) if view else decorator
+
+
+def page_key(request, allowed):
+    """The key of a request's page in the cache, or None for a request the cache must not take."""
+    if (
+        not settings.PAGE_CACHE
+        or request.method != "GET"
+        or request.htmx
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or not set(request.GET) <= allowed
+        or any(len(values) > 1 for _name, values in request.GET.lists())
+    ):
+        return None
+    query = "&".join(f"{name}={request.GET[name]}" for name in sorted(request.GET))
+    address = sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
+    return f"page:{catalogue_version()}:{address}"
