@@ -502,11 +502,13 @@ compare those, not absolute numbers across runs.
   {report["postgresql"]} in a database of the bench's own.
 - Data: {report["data"]}
 - Load: wrk on the same 2 cores, one thread per connection, so each connection is one person
-  (bench/people.lua). Rows with a target have `/healthz` measured for {c["reference"]} s before
-  and after them ({c["duration"]} s, {c["connections"]} connections per row); the ratio divides by
-  the mean of the two, and a row is measured again (up to {c["retries"]} more times, the steadiest
-  kept) when they differ by more than {c["unsteady"]:.0%}. Errors are non-2xx/3xx answers and
-  socket errors (timeout 5 s). A ratio rounded across its target shows three decimals.
+  (bench/people.lua); {c["duration"]} s and {c["connections"]} connections per row.
+- `/healthz` runs for {c["reference"]} s before and after each row with a target; the row's
+  ratio divides by the mean of the two. When they differ by more than {c["unsteady"]:.0%} (the
+  machine's other work changed), the row is measured again, up to {c["retries"]} more times, and
+  the attempt with the steadiest `/healthz` around it is kept whatever its result ("2 tries").
+- Errors are non-2xx/3xx answers and socket errors (timeout 5 s). A ratio that two decimals
+  would round across its target shows three.
 
 ## Results
 
@@ -535,7 +537,7 @@ Visitors cannot take the audit yet (a later issue lets them), so only members wa
 ## Queries per page, 5 and 500 audits
 
 Counted in one process with Django's CaptureQueriesContext on the bench database (bench/probe.py;
-a full render each, cache cleared); CPU per request in that process as well. Equal counts:
+a full render each, cache cleared); CPU per first view in that process as well. Equal counts:
 **{"yes" if report["queries"]["equal"] else "NO"}**.
 
 {queries_table(report["queries"])}
@@ -782,7 +784,7 @@ def main():
     rows = [reference, *rows, mixed, down, slow]
     for row in rows:
         if row.get("discarded"):
-            row["name"] += f" (measured {row['discarded'] + 1}×, /healthz around it steadiest)"
+            row["name"] += f" ({row['discarded'] + 1} tries)"
     queries_ok = report["queries"]["equal"]
     failures = [row["name"] for row in rows if row["result"] == "FAIL"]
     if not queries_ok:
