@@ -4,15 +4,17 @@
 #   deploy/serve.sh            # what `make serve` runs after collectstatic and migrate
 #
 # PORT (8000), WEB_CONCURRENCY (cores + 1 sync workers), RUN_DIR (a new temp dir; removed on exit
-# when this script made it) and GUNICORN_ARGS (extra arguments) come from the environment.
+# when this script made it), GUNICORN_ARGS (extra arguments), GUNICORN_ACCESS_LOG (- for stdout)
+# and NGINX (the nginx binary) come from the environment. CHECK_ONLY=1 writes the configuration
+# into RUN_DIR, tests it with `nginx -t` and exits.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=${PORT:-8000}
 workers=${WEB_CONCURRENCY:-$(($(nproc) + 1))}
 gunicorn=${GUNICORN:-$root/.venv/bin/gunicorn}
-nginx=$(command -v nginx || true)
-[[ -n $nginx ]] || nginx=$(ls /usr/sbin/nginx 2>/dev/null || true)
-if [[ -z $nginx ]]; then
+# NGINX names the binary; Debian puts it in /usr/sbin, which a non-root PATH may lack.
+nginx=${NGINX:-$(command -v nginx || command -v /usr/sbin/nginx || true)}
+if [[ -z $nginx || ! -x $nginx ]]; then
   echo "nginx is not installed: apt-get install -y nginx (Debian/Ubuntu), then run this again." >&2
   exit 1
 fi
@@ -31,6 +33,9 @@ socket="$RUN_DIR/gunicorn.sock"
 sed -e "s|@LISTEN@|127.0.0.1:$port|" -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@UPSTREAM@|unix:$socket|" \
   -e "s|@STATIC_ROOT@|$root/staticfiles|" -e "s|@MIME_TYPES@|$mime_types|" \
   "$root/deploy/nginx.conf" >"$RUN_DIR/nginx.conf"
+if [[ -n ${CHECK_ONLY:-} ]]; then
+  exec "$nginx" -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr
+fi
 
 gunicorn_pid="" nginx_pid=""
 stop() {
