@@ -42,7 +42,7 @@ serve: install
 	PORT=$(PORT) deploy/serve.sh
 
 # Load benchmark on PostgreSQL (own database careerguide_bench) through nginx and gunicorn with
-# wrk, about 12 min; writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see
+# wrk, about 9 min; writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see
 # bench/run.py.
 bench: install
 	$(PY) bench/run.py

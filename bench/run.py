@@ -3,7 +3,7 @@
 
     make bench            # or: .venv/bin/python bench/run.py
 
-Bounded in time (about 12 minutes), only on 127.0.0.1, stops everything it started:
+Bounded in time (about 9 minutes), only on 127.0.0.1, stops everything it started:
 
 1. Its own PostgreSQL database (role and database made with `runuser -u postgres`, as .ci/run
    does), migrate, seed_content, collectstatic; bench/data.py loads 10,000 members × 10 finished
