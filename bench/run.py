@@ -505,7 +505,7 @@ compare those, not absolute numbers across runs.
   (bench/people.lua); {c["duration"]} s and {c["connections"]} connections per row.
 - `/healthz` runs for {c["reference"]} s before and after each row with a target; the row's
   ratio divides by the mean of the two. When they differ by more than {c["unsteady"]:.0%} (the
-  machine's other work changed), the row is measured again, up to {c["retries"]} more times, and
+  machine's other work changed), the row is measured again (at most {c["retries"]} more), and
   the attempt with the steadiest `/healthz` around it is kept whatever its result ("2 tries").
 - Errors are non-2xx/3xx answers and socket errors (timeout 5 s). A ratio that two decimals
   would round across its target shows three.
