@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from .steps import ANSWER_LINES
+
 TREND_LIMIT = 12
 DEFAULT_COLOUR = ["#3b5bdb", "◆"]
 
@@ -91,16 +93,8 @@ def trend_chart(rows):
 
 def comparison(older, newer):
     """Two finished audits side by side, with what changed marked."""
-    fields = [
-        ("years_label", "Years as an AI engineer"),
-        ("tried", "Areas tried"),
-        ("problems", "Problems that made you lose track of time"),
-        ("reading", "Free-time reading"),
-        ("talks", "Talks finished"),
-        ("companies", "Companies you want to work at"),
-    ]
     rows = []
-    for key, label in fields:
+    for key, label in ANSWER_LINES:
         before = as_list((older.answers_snapshot or {}).get(key))
         after = as_list((newer.answers_snapshot or {}).get(key))
         is_list = key != "years_label"

@@ -10,12 +10,18 @@ from tracks.models import NaturalKeyManager, Track
 
 
 class Question(models.Model):
-    """A question of steps 1, 2 (curiosity) or 5 (reflection); its options carry the weights."""
+    """A question of steps 2, 3 (curiosity), 4 (talk topics beside the catalogue's conference
+    sessions) or 6 (reflection), as members count steps; its options carry the weights.
+
+    The questions, options and weights are editorial: the chapter names the questions of the
+    audit, not these options or their weights.
+    """
 
     class Step(models.IntegerChoices):
-        PROBLEMS = 1, "Problems that made you lose track of time"
-        READING = 2, "What you read in your free time"
-        REFLECTION = 5, "Reflection"
+        PROBLEMS = 1, "Step 2: problems that made you lose track of time"
+        READING = 2, "Step 3: what you read in your free time"
+        TALKS = 3, "Step 4: talk topics (beside the conference sessions)"
+        REFLECTION = 5, "Step 6: reflection"
 
     slug = models.SlugField(unique=True)
     step = models.PositiveSmallIntegerField(choices=Step.choices)
@@ -32,7 +38,7 @@ class Question(models.Model):
         ordering = ["step", "order", "id"]
 
     def __str__(self):
-        return f"Step {self.step}: {self.prompt}"
+        return f"Step {self.step + 1}: {self.prompt}"
 
     def natural_key(self):
         return (self.slug,)
@@ -110,9 +116,20 @@ class Audit(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by audit_member_newest (member first), which also serves plain member lookups.
+    # A visitor's audit has no member until it is claimed at sign-up or log-in.
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audits", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="audits",
+        db_index=False,
+        null=True,
+        blank=True,
     )
+    # A visitor's audit belongs to the browser whose session holds this key.
+    visitor_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # Where a visitor's audit was started from (a keyed hash, never the address): new drafts
+    # per address are limited.
+    visitor_address = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     reached_step = models.PositiveSmallIntegerField(default=0)
     years = models.CharField(max_length=10, choices=Years.choices, blank=True)
@@ -129,7 +146,20 @@ class Audit(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["member", "-created_at"], name="audit_member_newest")]
+        indexes = [
+            models.Index(fields=["member", "-created_at"], name="audit_member_newest"),
+            models.Index(
+                fields=["visitor_address", "created_at"],
+                name="audit_visitor_address",
+                condition=models.Q(member__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False) | ~models.Q(visitor_key=""),
+                name="audit_has_an_owner",
+            )
+        ]
 
     def __str__(self):
         return f"Audit {self.id} ({self.get_status_display()})"

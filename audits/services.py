@@ -1,63 +1,113 @@
 """The audit's rules: starting, saving a step, finishing with a scored snapshot, exporting."""
 
-import json
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, router, transaction
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from tracks.models import Company, CompanyTrack, ConferenceTrack, GuideSection, Track
+from tracks.models import CompanyTrack, ConferenceTrack, GuideSection, Track
 
 from . import scoring
-from .models import Audit, AuditAnswer, MemberSession, Option
-from .steps import LAST_STEP
+from .models import Audit, AuditAnswer, MemberSession
+from .steps import LAST_STEP, read_answers
 
 ACTIVE_GAP = timedelta(minutes=30)
 
 
+VISITOR_KEY = "audit_visitor_key"
+
+
 def start_audit(member, copy_from=None):
     audit = Audit.objects.create(member=member)
-    if copy_from is not None:
-        AuditAnswer.objects.bulk_create(
-            AuditAnswer(audit=audit, step=answer.step, data=answer.data)
-            for answer in copy_from.answers.all()
-        )
-        audit.years = copy_from.years
-        audit.save(update_fields=["years"])
+    copy_answers(copy_from, audit)
     return audit
 
 
-def save_step(audit_id, member, number, data):
-    """Store one step's answers and the time spent, if the audit is the member's draft and the
-    step is open (reached). Returns the audit as saved, or None when it is not.
+def start_visitor_audit(session, address):
+    """A visitor's audit, kept with their browser's session until they sign up or log in."""
+    if not session.get(VISITOR_KEY):
+        session[VISITOR_KEY] = secrets.token_urlsafe(32)
+    return Audit.objects.create(visitor_key=session[VISITOR_KEY], visitor_address=address)
+
+
+def copy_answers(source, audit):
+    if source is None:
+        return
+    AuditAnswer.objects.bulk_create(
+        AuditAnswer(audit=audit, step=answer.step, data=answer.data)
+        for answer in source.answers.all()
+    )
+    audit.years = source.years
+    audit.save(update_fields=["years"])
+
+
+def address_key(address):
+    """A keyed hash of a visitor's address: enough to count their drafts, useless to anyone
+    who reads the database."""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def recent_visitor_drafts(address_hash, within=timedelta(hours=1)):
+    return Audit.objects.filter(
+        member=None, visitor_address=address_hash, created_at__gte=timezone.now() - within
+    ).count()
+
+
+def claim_visitor_audits(sender, request, user, **kwargs):
+    """user_logged_in: the audits this browser took as a visitor join the member's history.
+
+    The update matches only unclaimed audits, so a claim happens once, whichever way in."""
+    if request is None or getattr(request, "session", None) is None:
+        return
+    key = request.session.pop(VISITOR_KEY, None)
+    if key:
+        Audit.objects.filter(member=None, visitor_key=key).update(member=user, visitor_key="")
+
+
+def delete_unclaimed_audits(older_than=timedelta(days=30)):
+    """Delete visitors' audits nobody claimed, untouched for `older_than`; how many."""
+    stale = Audit.objects.filter(member=None, updated_at__lt=timezone.now() - older_than)
+    _total, deleted = stale.delete()
+    return deleted.get(Audit._meta.label, 0)
+
+
+def save_step(audit, number, data, advance=True):
+    """Store one step's answers and the time spent, if `audit` (as the view read it) is still a
+    draft with this step open. Returns the audit as saved, or None when it is not.
 
     Each step is its own row, so two tabs saving different steps never overwrite each other.
-    On PostgreSQL the checks, both writes and the read of the audit are one statement.
+    `advance=False` keeps the audit where it is (the Back button saves what is on the step).
     """
     now = timezone.now()
-    reached = min(number + 1, LAST_STEP)
-    database = router.db_for_write(Audit)
-    if connections[database].vendor == "postgresql":
-        params = {
-            "id": audit_id,
-            "member": member.pk,
-            "draft": Audit.Status.DRAFT,
-            "step": number,
-            "reached": reached,
-            "now": now,
-            "active_gap": ACTIVE_GAP.total_seconds(),
-            "years": data.get("years", "") if number == 0 else None,
-            "data": json.dumps(data),
-        }
-        with connections[database].cursor() as cursor:
-            cursor.execute(SAVE_STEP_SQL, params)
-            row = cursor.fetchone()
-        # The columns it returned, the others left to load if asked for, as the ORM builds it.
-        audit = Audit.from_db(database, SAVED_STEP_COLUMNS, row) if row else None
-    else:
-        audit = save_step_in_transaction(audit_id, member, number, data, now, reached)
+    spent = active_seconds(audit.last_activity_at, now)
+    changes = {
+        "seconds_spent": F("seconds_spent") + spent,
+        "last_activity_at": now,
+        "updated_at": now,
+    }
+    if advance:
+        changes["reached_step"] = Greatest("reached_step", min(number + 1, LAST_STEP))
+    if number == 0 and "years" in data:
+        changes["years"] = data["years"]
+    with transaction.atomic():
+        draft = Audit.objects.filter(
+            pk=audit.pk, status=Audit.Status.DRAFT, reached_step__gte=number
+        )
+        if not draft.update(**changes):
+            return None
+        AuditAnswer.objects.bulk_create(
+            [AuditAnswer(audit=audit, step=number, data=data)],
+            update_conflicts=True,
+            unique_fields=["audit", "step"],
+            update_fields=["data", "saved_at"],
+        )
+    audit.refresh_from_db(fields=["reached_step", "seconds_spent", "years", "updated_at"])
     return audit
 
 
@@ -67,82 +117,14 @@ def active_seconds(last_activity_at, now):
     return int(min(gap, ACTIVE_GAP).total_seconds()) if gap > timedelta(0) else 0
 
 
-def save_step_in_transaction(audit_id, member, number, data, now, reached):
-    """save_step for databases without data-modifying WITH: the same rules, in the ORM."""
-    with transaction.atomic():
-        audit = (
-            Audit.objects.select_for_update()
-            .filter(pk=audit_id, member=member, status=Audit.Status.DRAFT, reached_step__gte=number)
-            .first()
-        )
-        if audit is None:
-            return None
-        AuditAnswer.objects.bulk_create(
-            [AuditAnswer(audit=audit, step=number, data=data)],
-            update_conflicts=True,
-            unique_fields=["audit", "step"],
-            update_fields=["data", "saved_at"],
-        )
-        audit.reached_step = max(audit.reached_step, reached)
-        audit.seconds_spent += active_seconds(audit.last_activity_at, now)
-        audit.last_activity_at = audit.updated_at = now
-        fields = ["reached_step", "seconds_spent", "last_activity_at", "updated_at"]
-        if number == 0:
-            audit.years = data.get("years", "")
-            fields.append("years")
-        Audit.objects.filter(pk=audit.pk).update(**{name: getattr(audit, name) for name in fields})
-    return audit
-
-
-# The columns SAVE_STEP_SQL returns, in the model's order as Audit.from_db needs: every column but
-# the result and its snapshot, which a draft does not have yet.
-SAVED_STEP_COLUMNS = (
-    "id",
-    "member_id",
-    "status",
-    "reached_step",
-    "years",
-    "created_at",
-    "updated_at",
-    "last_activity_at",
-    "finished_at",
-    "seconds_spent",
-    "scoring_version",
-    "top_tracks",
-)
-
-# The audit row is updated only when it is the member's draft and the step is open; the answer
-# is written only for the row the update returns. One statement: atomic without a transaction.
-# Formatted once, with the constant column names above only.
-SAVE_STEP_SQL = f"""
-WITH audit AS (
-    UPDATE audits_audit SET
-        reached_step = GREATEST(reached_step, %(reached)s),
-        seconds_spent = seconds_spent + FLOOR(LEAST(GREATEST(
-            EXTRACT(EPOCH FROM %(now)s - last_activity_at), 0), %(active_gap)s))::integer,
-        last_activity_at = %(now)s,
-        updated_at = %(now)s,
-        years = COALESCE(%(years)s, years)
-    WHERE id = %(id)s AND member_id = %(member)s AND status = %(draft)s
-        AND reached_step >= %(step)s
-    RETURNING {", ".join(SAVED_STEP_COLUMNS)}
-), answer AS (
-    INSERT INTO audits_auditanswer (audit_id, step, data, saved_at)
-    SELECT id, %(step)s, %(data)s::jsonb, %(now)s FROM audit
-    ON CONFLICT (audit_id, step) DO UPDATE SET data = EXCLUDED.data, saved_at = EXCLUDED.saved_at
-)
-SELECT * FROM audit
-"""  # noqa: S608  # nosec B608
-
-
-def finish_audit(audit_id, member):
+def finish_audit(audit_id):
     """Score the audit once; a second (or simultaneous) submit finds it finished and stops."""
     with transaction.atomic():
-        audit = Audit.objects.select_for_update().get(pk=audit_id, member=member)
+        audit = Audit.objects.select_for_update().get(pk=audit_id)
         if audit.is_finished:
             return audit, False
         answers = {answer.step: answer.data for answer in audit.answers.all()}
-        audit_input, snapshot = gather(answers)
+        audit_input, snapshot = read_answers(answers)
         result = scoring.score(audit_input)
         result["next_steps"] = next_steps(result["recommended"])
         result["colours"] = {t.slug: [t.colour, t.symbol] for t in Track.objects.all()}
@@ -154,74 +136,6 @@ def finish_audit(audit_id, member):
         audit.finished_at = timezone.now()
         audit.save()
     return audit, True
-
-
-def gather(answers):
-    """The member's stored answers, resolved against today's catalogue, for scoring and keeping."""
-    tracks = list(Track.objects.all())
-    names = {t.slug: t.name for t in tracks}
-    context = answers.get(0, {})
-    years = context.get("years", "")
-    tried = [slug for slug in context.get("tried", []) if slug in names]
-
-    options = list(
-        Option.objects.filter(question__step__in=[1, 2, 5])
-        .select_related("question")
-        .prefetch_related("weights__track")
-    )
-    chosen = {1: [], 2: [], 5: []}
-    for option in options:
-        question = option.question
-        picked = answers.get(question.step, {}).get(question.slug)
-        if picked is None:
-            continue
-        if option.key in picked if isinstance(picked, list) else option.key == picked:
-            chosen[question.step].append(option)
-
-    def curiosity(step):
-        return tuple(
-            scoring.Signal(o.label, {w.track.slug: w.weight for w in o.weights.all()})
-            for o in chosen[step]
-        )
-
-    talk_keys = set(answers.get(3, {}).get("talks", []))
-    talks = [
-        session
-        for session in ConferenceTrack.objects.select_related("conference", "track")
-        if f"{session.conference.slug}:{session.track.slug}" in talk_keys
-    ]
-    company_slugs = set(answers.get(4, {}).get("companies", []))
-    companies = list(
-        Company.objects.filter(slug__in=company_slugs).prefetch_related(
-            Prefetch("hiring", queryset=CompanyTrack.objects.select_related("track"))
-        )
-    )
-    reflection = chosen[5]
-
-    audit_input = scoring.AuditInput(
-        tracks=tuple(scoring.TrackRef(t.slug, t.name) for t in tracks),
-        years=years,
-        tried=tuple(tried),
-        problems=curiosity(1),
-        reading=curiosity(2),
-        talks=tuple(scoring.Signal(s.label, {s.track.slug: 1}) for s in talks),
-        companies=tuple(
-            scoring.Signal(c.name, {h.track.slug: 1 for h in c.hiring.all()}) for c in companies
-        ),
-        warnings=frozenset(o.warning for o in reflection if o.warning),
-    )
-    snapshot = {
-        "years": years,
-        "years_label": Audit.Years(years).label if years in Audit.Years.values else "",
-        "tried": [names[slug] for slug in tried],
-        "problems": [o.label for o in chosen[1]],
-        "note": answers.get(1, {}).get("note", ""),
-        "reading": [o.label for o in chosen[2]],
-        "talks": [s.label for s in talks],
-        "companies": [c.name for c in companies],
-        "reflection": [{"question": o.question.prompt, "answer": o.label} for o in reflection],
-    }
-    return audit_input, snapshot
 
 
 def next_steps(recommended):

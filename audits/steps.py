@@ -1,6 +1,11 @@
-"""The six steps of the curiosity audit: what each asks, its form, and the choices it offers."""
+"""The six steps of the curiosity audit, declared once: what each asks, its form, how its
+answers enter the scoring and the kept snapshot, and how the result and compare label them.
 
-from dataclasses import dataclass
+No step shows which track an option leads to: options come in alphabetical order, never
+grouped, labelled or coloured by track (conference sessions are grouped by their conference).
+"""
+
+from dataclasses import dataclass, field
 
 from django import forms
 from django.db.models import Prefetch
@@ -8,65 +13,16 @@ from django.utils.text import slugify
 
 from tracks.models import Company, CompanyTrack, ConferenceTrack, Track
 
-from .models import Audit, Question
-
-TOTAL_STEPS = 6
-LAST_STEP = TOTAL_STEPS - 1
+from . import scoring
+from .models import Audit, Option, Question
 
 
-@dataclass(frozen=True)
-class Step:
-    number: int
-    slug: str
-    title: str
-    intro: str
+@dataclass
+class Reading:
+    """What one step's stored answers give: evidence for the scoring and lines for the snapshot."""
 
-    @property
-    def position(self):
-        return self.number + 1
-
-
-STEPS = [
-    Step(
-        0,
-        "context",
-        "Where you are now",
-        "Two quick facts first: they decide whether this is the moment to specialize at all.",
-    ),
-    Step(
-        1,
-        "problems",
-        "Which AI problem made you lose track of time in the last six months?",
-        "Pick every one that kept you up, not the ones you think you should like.",
-    ),
-    Step(
-        2,
-        "reading",
-        "What did you read in your own free time?",
-        "Not for work: what you chose to read when nobody asked.",
-    ),
-    Step(
-        3,
-        "talks",
-        "Which conference talk this year did you actually finish?",
-        "Finished, not bookmarked. The track of a talk you watched to the end is a hint at where "
-        "your energy is. Choose none if none comes to mind.",
-    ),
-    Step(
-        4,
-        "companies",
-        "Where do the companies you would most like to work at need depth?",
-        "Choose the companies you would most like to work at; each hires deep roles in "
-        "some tracks.",
-    ),
-    Step(
-        5,
-        "reflection",
-        "Reflection",
-        "Four honest questions. They do not change your track; they warn you about the ways "
-        "people burn out on one.",
-    ),
-]
+    evidence: dict = field(default_factory=dict)  # AuditInput fields
+    snapshot: dict = field(default_factory=dict)
 
 
 class StepForm(forms.Form):
@@ -76,60 +32,67 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.load_choices()
         if stored and not self.is_bound:
-            self.initial = self.known_initial(stored)
+            self.initial = self.known_values(stored)
 
     def load_choices(self):
         pass
 
-    def known_initial(self, stored):
-        """Only the stored answers that are still on offer (curators may have removed some)."""
-        initial = {}
-        for name, field in self.fields.items():
-            if name not in stored:
+    def known_values(self, values, getlist=None):
+        """Only the answers among `values` that are on offer now (curators may have removed
+        some); with `getlist`, read from submitted data, as the Back button saves it."""
+        known = {}
+        for name, form_field in self.fields.items():
+            choices = {str(key) for key, _ in flat_choices(getattr(form_field, "choices", []))}
+            if isinstance(form_field, forms.MultipleChoiceField):
+                picked = getlist(name) if getlist else values.get(name, [])
+                known[name] = [value for value in picked if value in choices]
+            elif name not in values:
                 continue
-            value = stored[name]
-            choices = {str(key) for key, _ in flat_choices(getattr(field, "choices", []))}
-            if isinstance(field, forms.MultipleChoiceField):
-                initial[name] = [v for v in value if v in choices]
-            elif isinstance(field, forms.ChoiceField):
-                initial[name] = value if value in choices else None
+            elif isinstance(form_field, forms.ChoiceField):
+                if values[name] in choices:
+                    known[name] = values[name]
             else:
-                initial[name] = value
-        return initial
+                known[name] = str(values[name])[: form_field.max_length]
+        return known
 
     def stored_data(self):
         return dict(self.cleaned_data)
+
+    def draft_data(self):
+        """What is on the step now, unvalidated but limited to what is on offer: saved when the
+        member goes back, so nothing they ticked or typed is lost."""
+        return self.known_values(self.data, getlist=self.data.getlist)
 
     def fieldsets(self):
         """Each field with its choices grouped and marked, ready for the step template."""
         sets = []
         for bound in self:
-            field = bound.field
-            if not isinstance(field, forms.ChoiceField):
+            if not isinstance(bound.field, forms.ChoiceField):
                 sets.append({"bound": bound, "choice": False})
                 continue
             current = bound.value()
             current = current if isinstance(current, list | tuple) else [current]
             selected = {str(value) for value in current if value not in (None, "")}
-            groups = []
-            for key, label in field.choices:
-                if isinstance(label, list | tuple):
-                    groups.append(
-                        (key, [self.option(bound, v, text, selected) for v, text in label])
-                    )
-                    continue
-                if not groups or groups[-1][0] is not None:
-                    groups.append((None, []))
-                groups[-1][1].append(self.option(bound, key, label, selected))
             sets.append(
                 {
                     "bound": bound,
                     "choice": True,
-                    "multiple": isinstance(field, forms.MultipleChoiceField),
-                    "groups": groups,
+                    "multiple": isinstance(bound.field, forms.MultipleChoiceField),
+                    "groups": self.groups(bound, selected),
                 }
             )
         return sets
+
+    def groups(self, bound, selected):
+        groups = []
+        for key, label in bound.field.choices:
+            if isinstance(label, list | tuple):
+                groups.append((key, [self.option(bound, v, text, selected) for v, text in label]))
+                continue
+            if not groups or groups[-1][0] is not None:
+                groups.append((None, []))
+            groups[-1][1].append(self.option(bound, key, label, selected))
+        return groups
 
     def option(self, bound, value, label, selected):
         return {
@@ -137,11 +100,7 @@ class StepForm(forms.Form):
             "label": label,
             "checked": str(value) in selected,
             "id": f"{bound.auto_id}-{slugify(str(value))}",
-            "hint": self.hint(bound.name, value),
         }
-
-    def hint(self, name, value):
-        return ""
 
 
 def flat_choices(choices):
@@ -171,64 +130,175 @@ class ContextForm(StepForm):
             Track.objects.filter(published=True).values_list("slug", "name")
         )
 
+    @staticmethod
+    def read(data, tracks):
+        names = {track.slug: track.name for track in tracks}
+        years = data.get("years", "")
+        tried = [slug for slug in data.get("tried", []) if slug in names]
+        return Reading(
+            evidence={"years": years, "tried": tuple(tried)},
+            snapshot={
+                "years": years,
+                "years_label": Audit.Years(years).label if years in Audit.Years.values else "",
+                "tried": [names[slug] for slug in tried],
+            },
+        )
+
 
 class QuestionsForm(StepForm):
-    """Steps 1, 2 and 5: one field per curator-edited question of the step."""
+    """One field per curator-edited question of the step; options in alphabetical order."""
 
     step_number = None
-
-    def __init__(self, *args, step_number, **kwargs):
-        self.step_number = step_number
-        super().__init__(*args, **kwargs)
+    ordered = True  # options sorted by label, so their order says nothing about tracks
 
     def load_choices(self):
         questions = Question.objects.filter(step=self.step_number).prefetch_related("options")
         for question in questions:
-            choices = [(option.key, option.label) for option in question.options.all()]
+            options = question.options.all()
+            if self.ordered:
+                options = sorted(options, key=lambda option: option.label.casefold())
+            choices = [(option.key, option.label) for option in options]
             if question.allows_multiple:
-                field = forms.MultipleChoiceField(
+                form_field = forms.MultipleChoiceField(
                     choices=choices, required=False, widget=forms.CheckboxSelectMultiple
                 )
             else:
-                field = forms.ChoiceField(
+                form_field = forms.ChoiceField(
                     choices=choices,
                     widget=forms.RadioSelect,
                     error_messages={"required": "Choose an answer to this question."},
                 )
-            field.label = question.prompt
-            field.help_text = question.help_text
-            self.fields[question.slug] = field
-        if self.step_number == Question.Step.PROBLEMS:
-            self.fields["note"] = forms.CharField(
-                label="Anything else? (optional)",
-                help_text="A problem in your own words, for your future self to read.",
-                required=False,
-                max_length=500,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
+            form_field.label = question.prompt
+            form_field.help_text = question.help_text
+            self.fields[question.slug] = form_field
+
+    @classmethod
+    def chosen_options(cls, data):
+        """The options picked in `data`, with their questions and weights."""
+        options = (
+            Option.objects.filter(question__step=cls.step_number)
+            .select_related("question")
+            .prefetch_related("weights__track")
+        )
+        chosen = []
+        for option in options:
+            picked = data.get(option.question.slug)
+            if picked is None:
+                continue
+            if option.key in picked if isinstance(picked, list) else option.key == picked:
+                chosen.append(option)
+        return chosen
+
+    @staticmethod
+    def signals(options):
+        return tuple(
+            scoring.Signal(o.label, {w.track.slug: w.weight for w in o.weights.all()})
+            for o in options
+        )
 
 
-class TalksForm(StepForm):
+class ProblemsForm(QuestionsForm):
+    step_number = Question.Step.PROBLEMS
+
+    def load_choices(self):
+        super().load_choices()
+        self.fields["note"] = forms.CharField(
+            label="Anything else? (optional)",
+            help_text="A problem in your own words, for your future self to read.",
+            required=False,
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+    @classmethod
+    def read(cls, data, tracks):
+        options = cls.chosen_options(data)
+        return Reading(
+            evidence={"problems": cls.signals(options)},
+            snapshot={"problems": [o.label for o in options], "note": data.get("note", "")},
+        )
+
+
+class ReadingForm(QuestionsForm):
+    step_number = Question.Step.READING
+
+    @classmethod
+    def read(cls, data, tracks):
+        options = cls.chosen_options(data)
+        return Reading(
+            evidence={"reading": cls.signals(options)},
+            snapshot={"reading": [o.label for o in options]},
+        )
+
+
+class TalksForm(QuestionsForm):
+    """The conference sessions of the catalogue, each conference once with its sessions as its
+    own choices, then the talk topics curators add (a step-4 question)."""
+
+    step_number = Question.Step.TALKS
+
     talks = forms.MultipleChoiceField(
-        label="Talks you finished this year",
+        label="Talks at these conferences",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def load_choices(self):
-        self.fields["talks"].choices = talk_choices()
+        choices = []
+        for conference, talks in conference_talks().items():
+            if len(talks) == 1:  # the conference itself is the choice
+                ((key, (_label, full, _tracks)),) = talks.items()
+                choices.append((key, full))
+            else:
+                choices.append((conference, [(key, label) for key, (label, _, _) in talks.items()]))
+        self.fields["talks"].choices = choices
+        super().load_choices()
+
+    @classmethod
+    def read(cls, data, tracks):
+        picked = set(data.get("talks", []))
+        sessions = [
+            (full, {slug: 1 for slug in track_slugs})
+            for talks in conference_talks().values()
+            for key, (_label, full, track_slugs) in talks.items()
+            if key in picked
+        ]
+        topics = cls.chosen_options(data)
+        return Reading(
+            evidence={
+                "talks": tuple(scoring.Signal(full, weights) for full, weights in sessions)
+                + cls.signals(topics)
+            },
+            snapshot={"talks": [full for full, _ in sessions] + [o.label for o in topics]},
+        )
 
 
-def talk_choices():
-    """The talks of published tracks, grouped under their track's name."""
-    groups = {}
+def conference_talks():
+    """{conference name: {choice key: (label, label with the conference, track slugs)}}, in
+    alphabetical order: one choice per session of a conference, whatever tracks list it."""
     sessions = ConferenceTrack.objects.filter(track__published=True).select_related(
         "conference", "track"
     )
+    grouped = {}
     for session in sessions:
-        name, choices = groups.setdefault(session.track_id, (session.track.name, []))
-        choices.append((f"{session.conference.slug}:{session.track.slug}", session.label))
-    return list(groups.values())
+        conference = session.conference
+        talks = grouped.setdefault(conference.name, {})
+        key = f"{conference.slug}:{slugify(session.session) or 'talk'}"
+        if key not in talks:
+            talks[key] = [session.session, set()]
+        talks[key][1].add(session.track.slug)
+    ordered = {}
+    for name in sorted(grouped, key=str.casefold):
+        talks = grouped[name]
+        entries = {}
+        for key, (label, track_slugs) in sorted(
+            talks.items(), key=lambda kv: (not kv[1][0], kv[1][0].casefold())
+        ):
+            shown = label[:1].upper() + label[1:] if label else "Another talk there"
+            full = f"{name} — {label}" if label else name
+            entries[key] = (shown, full, sorted(track_slugs))
+        ordered[name] = entries
+    return ordered
 
 
 class CompaniesForm(StepForm):
@@ -238,35 +308,147 @@ class CompaniesForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args, query="", **kwargs):
+        self.query = query.strip()[:100]
+        super().__init__(*args, **kwargs)
+
     def load_choices(self):
-        self.fields["companies"].choices, self.hints = company_choices()
+        companies = Company.objects.values_list("slug", "name")
+        self.fields["companies"].choices = sorted(companies, key=lambda c: c[1].casefold())
 
-    def hint(self, name, value):
-        return self.hints.get(value, "")
+    def groups(self, bound, selected):
+        """The chosen companies first, then those whose name matches the filter."""
+        query = self.query.casefold()
+        chosen, others = [], []
+        for value, label in bound.field.choices:
+            if value in selected:
+                chosen.append(self.option(bound, value, label, selected))
+            elif query in label.casefold():
+                others.append(self.option(bound, value, label, selected))
+        return [(None, chosen + others)]
 
-
-def company_choices():
-    """Every company, with the published tracks it hires for as each one's hint."""
-    companies = list(
-        Company.objects.prefetch_related(
-            Prefetch(
-                "hiring",
-                queryset=CompanyTrack.objects.filter(track__published=True).select_related("track"),
-            )
+    @staticmethod
+    def read(data, tracks):
+        slugs = set(data.get("companies", []))
+        companies = Company.objects.filter(slug__in=slugs).prefetch_related(
+            Prefetch("hiring", queryset=CompanyTrack.objects.select_related("track"))
         )
-    )
-    choices = [(company.slug, company.name) for company in companies]
-    hints = {c.slug: " · ".join(h.track.name for h in c.hiring.all()) for c in companies}
-    return choices, hints
+        return Reading(
+            evidence={
+                "companies": tuple(
+                    scoring.Signal(c.name, {h.track.slug: 1 for h in c.hiring.all()})
+                    for c in companies
+                )
+            },
+            snapshot={"companies": [c.name for c in companies]},
+        )
 
 
-def step_form(number, data=None, stored=None):
+class ReflectionForm(QuestionsForm):
+    step_number = Question.Step.REFLECTION
+    ordered = False  # yes/no questions, in the curators' order
+
+    @classmethod
+    def read(cls, data, tracks):
+        options = cls.chosen_options(data)
+        return Reading(
+            evidence={"warnings": frozenset(o.warning for o in options if o.warning)},
+            snapshot={
+                "reflection": [{"question": o.question.prompt, "answer": o.label} for o in options]
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    key: str
+    title: str
+    intro: str
+    form_class: type
+    # (snapshot key, label) of each answer line in the result and in compare.
+    answers: tuple = ()
+
+    @property
+    def position(self):
+        return self.number + 1
+
+    def form(self, data=None, stored=None, **options):
+        return self.form_class(data, stored=stored, **options)
+
+
+STEPS = [
+    Step(
+        0,
+        "context",
+        "Where you are now",
+        "Two quick facts first: they decide whether this is the moment to specialize at all.",
+        ContextForm,
+        (("years_label", "Years as an AI engineer"), ("tried", "Areas tried")),
+    ),
+    Step(
+        1,
+        "problems",
+        "Which AI problem made you lose track of time in the last six months?",
+        "Pick every one that kept you up, not the ones you think you should like.",
+        ProblemsForm,
+        (("problems", "Problems that made you lose track of time"),),
+    ),
+    Step(
+        2,
+        "reading",
+        "What did you read in your own free time?",
+        "Not for work: what you chose to read when nobody asked. Pick all that apply.",
+        ReadingForm,
+        (("reading", "Free-time reading"),),
+    ),
+    Step(
+        3,
+        "talks",
+        "Which conference talks did you actually finish this year?",
+        "Finished, not bookmarked: watched to the end, in the room or on video. Pick every "
+        "session you finished a talk in, or none if none comes to mind.",
+        TalksForm,
+        (("talks", "Talks finished"),),
+    ),
+    Step(
+        4,
+        "companies",
+        "Which companies would you most like to work at?",
+        "Pick the ones you would most like to join; the audit looks at where they need depth.",
+        CompaniesForm,
+        (("companies", "Companies you want to work at"),),
+    ),
+    Step(
+        5,
+        "reflection",
+        "Reflection",
+        "Four honest questions about specializing. They do not change your result; they warn "
+        "you about the ways people burn out.",
+        ReflectionForm,
+    ),
+]
+TOTAL_STEPS = len(STEPS)
+LAST_STEP = TOTAL_STEPS - 1
+# Every answer line of the result and of compare, in step order.
+ANSWER_LINES = [line for step in STEPS for line in step.answers]
+
+
+def step_form(number, data=None, stored=None, **options):
     """The form of step `number`, bound to `data` or showing the `stored` answers."""
-    options = {"stored": stored}
-    if number == 0:
-        return ContextForm(data, **options)
-    if number in (1, 2, 5):
-        return QuestionsForm(data, step_number=number, **options)
-    if number == 3:
-        return TalksForm(data, **options)
-    return CompaniesForm(data, **options)
+    return STEPS[number].form(data, stored=stored, **options)
+
+
+def read_answers(answers):
+    """The stored answers ({step: data}), resolved against today's catalogue: the scoring's
+    input and the snapshot kept with the result."""
+    tracks = list(Track.objects.all())
+    evidence, snapshot = {}, {}
+    for step in STEPS:
+        reading = step.form_class.read(answers.get(step.number, {}), tracks)
+        evidence.update(reading.evidence)
+        snapshot.update(reading.snapshot)
+    audit_input = scoring.AuditInput(
+        tracks=tuple(scoring.TrackRef(t.slug, t.name) for t in tracks), **evidence
+    )
+    return audit_input, snapshot

@@ -17,64 +17,78 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from . import charts, services
 from .models import Audit
-from .steps import LAST_STEP, STEPS, TOTAL_STEPS, step_form
+from .steps import ANSWER_LINES, LAST_STEP, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
+# New audits a visitor's address may start in an hour; members have no such limit.
+VISITOR_DRAFTS_PER_HOUR = 10
 
 
-def member_audit(request, audit_id, audits=Audit.objects, **filters):
-    """The member's own audit, or 404: another member's audit must look like no audit at all."""
-    return get_object_or_404(audits, pk=audit_id, member=request.user, **filters)
+def audit_owner(request):
+    """Filters for the audits of whoever asks: a member's, or those of this visitor's browser."""
+    if request.user.is_authenticated:
+        return {"member": request.user}
+    key = request.session.get(services.VISITOR_KEY)
+    return {"member": None, "visitor_key": key} if key else None
+
+
+def owned_audit(request, audit_id, audits=Audit.objects, **filters):
+    """The asker's own audit, or 404: anyone else's audit must look like no audit at all."""
+    owner = audit_owner(request)
+    if owner is None:
+        raise Http404("No such audit.")
+    return get_object_or_404(audits, pk=audit_id, **owner, **filters)
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def new_audit(request):
+    owner = audit_owner(request)
+    drafts = Audit.objects.none()
+    if owner is not None:
+        drafts = Audit.objects.filter(**owner, status=Audit.Status.DRAFT).order_by("-updated_at")
     if request.method == "POST":
-        audit = services.start_audit(request.user)
-        messages.success(request, "Your audit has started. Every step is saved as you go.")
+        if request.user.is_authenticated:
+            audit = services.start_audit(request.user)
+        elif draft := drafts.first():
+            # One live draft per visitor: the one they started is where they left it.
+            messages.info(request, "You already have an audit in progress: here it is.")
+            return redirect("audits:step", draft.id, draft.reached_step)
+        else:
+            address = services.address_key(request.META.get("REMOTE_ADDR", ""))
+            if services.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
+                return render(request, "audits/too_many.html", status=429)
+            audit = services.start_visitor_audit(request.session, address)
         return redirect("audits:step", audit.id, 0)
-    drafts = request.user.audits.filter(status=Audit.Status.DRAFT).order_by("-updated_at")[:3]
-    last = request.user.audits.filter(status=Audit.Status.FINISHED).first()
-    return render(request, "audits/new.html", {"drafts": drafts, "last": last})
+    last = None
+    if request.user.is_authenticated:
+        last = request.user.audits.filter(status=Audit.Status.FINISHED).first()
+    return render(request, "audits/new.html", {"drafts": drafts[:3], "last": last})
 
 
 @never_cache
 @login_required
 @require_POST
 def retake(request, audit_id):
-    source = member_audit(request, audit_id)
+    source = owned_audit(request, audit_id)
     audit = services.start_audit(request.user, copy_from=source)
     messages.success(request, "A new audit has started with your previous answers filled in.")
     return redirect("audits:step", audit.id, 0)
 
 
 @never_cache
-@login_required
 @require_GET
 def audit_detail(request, audit_id):
-    audit = member_audit(request, audit_id)
+    audit = owned_audit(request, audit_id)
     return redirect(audit.get_absolute_url())
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def audit_step(request, audit_id, step):
     if step > LAST_STEP:
         raise Http404("No such step.")
-    form = None
-    if request.method == "POST":
-        form = step_form(step, data=request.POST)
-        if form.is_valid():
-            # Saved only if the audit is the member's draft and this step is open to them.
-            audit = services.save_step(audit_id, request.user, step, form.stored_data())
-            if audit is not None:
-                return step_saved(request, audit, step)
-
-    # Showing the step, or explaining why these answers were not saved.
-    audit = member_audit(request, audit_id)
+    audit = owned_audit(request, audit_id)
     if audit.is_finished:
         if request.method == "POST" and step == LAST_STEP:
             # The last step submitted again (a double click, a second tab): one result stands.
@@ -90,28 +104,50 @@ def audit_step(request, audit_id, step):
         if request.method == "POST":
             return render_step(request, audit, audit.reached_step, status=400)
         return redirect("audits:step", audit.id, audit.reached_step)
-    if form is not None and form.errors:
+    if request.method == "GET":
+        if request.htmx.target == "company-choices":
+            return render_company_choices(request, audit, step)
+        return render_step(request, audit, step)
+
+    form = step_form(step, data=request.POST)
+    action = request.POST.get("action", "continue")
+    if action in ("back", "filter"):
+        # What is on the step is kept as it is, unchecked, before moving back or filtering.
+        if services.save_step(audit, step, form.draft_data(), advance=False) is None:
+            return changed_elsewhere(request, audit, step, form)
+        if action == "back" and step > 0:
+            return show_step(request, audit, step - 1)
+        return render_step(request, audit, step, query=request.POST.get("q", ""))
+    if not form.is_valid():
         return render_step(request, audit, step, form=form, status=400)
-    if form is not None:
-        # Another tab opened this step between the save and the checks above.
-        messages.warning(
-            request, "This audit changed in another tab. Check your answers and save them again."
-        )
-        return render_step(request, audit, step, form=form, status=409)
-    return render_step(request, audit, step)
-
-
-def step_saved(request, audit, step):
-    """Where a member goes once a step is saved: the next step, or the result after the last."""
+    saved = services.save_step(audit, step, form.stored_data())
+    if saved is None:
+        return changed_elsewhere(request, audit, step, form)
     if step == LAST_STEP:
-        audit, _created = services.finish_audit(audit.id, request.user)
+        audit, _created = services.finish_audit(audit.id)
         messages.success(request, "Your audit is finished. Here is what it says.")
         return finished_redirect(request, audit)
-    next_step = step + 1
+    return show_step(request, saved, step + 1, announcement=f"Step {step + 1} saved.")
+
+
+def changed_elsewhere(request, audit, step, form):
+    """Another tab finished the audit or moved it on between reading and saving."""
+    messages.warning(
+        request, "This audit changed in another tab. Check your answers and save them again."
+    )
+    audit.refresh_from_db()
+    if audit.is_finished:
+        return render_result(request, audit, status=409)
+    return render_step(request, audit, step, form=form, status=409)
+
+
+def show_step(request, audit, number, announcement=""):
+    """Step `number` after a save: swapped in for htmx (with its own address), else a redirect."""
     if request.htmx:
-        response = render_step(request, audit, next_step, announcement=f"Step {step + 1} saved.")
-        return push_url(response, reverse("audits:step", args=[audit.id, next_step]))
-    return redirect("audits:step", audit.id, next_step)
+        announcement = announcement or f"Step {number + 1} of {TOTAL_STEPS}."
+        response = render_step(request, audit, number, announcement=announcement)
+        return push_url(response, reverse("audits:step", args=[audit.id, number]))
+    return redirect("audits:step", audit.id, number)
 
 
 def finished_redirect(request, audit):
@@ -119,19 +155,24 @@ def finished_redirect(request, audit):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def render_step(request, audit, number, form=None, status=200, announcement=""):
+def step_context(request, audit, number, form=None, query=""):
     stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
-    form = form or step_form(number, stored=stored or {})
-    step = STEPS[number]
-    context = {
+    options = {"query": query} if number == STEPS[4].number else {}
+    form = form or step_form(number, stored=stored or {}, **options)
+    return {
         "audit": audit,
-        "step": step,
+        "step": STEPS[number],
         "steps": STEPS,
         "total": TOTAL_STEPS,
         "form": form,
-        "announcement": announcement or (f"Step {step.position} of {TOTAL_STEPS}: {step.title}"),
         "minutes_spent": audit.seconds_spent // 60,
     }
+
+
+def render_step(request, audit, number, form=None, status=200, announcement="", query=""):
+    context = step_context(request, audit, number, form=form, query=query)
+    step = context["step"]
+    context["announcement"] = announcement or f"Step {step.position} of {TOTAL_STEPS}: {step.title}"
     template = (
         "audits/step.html#step"
         if request.htmx and not request.htmx.history_restore_request
@@ -142,11 +183,23 @@ def render_step(request, audit, number, form=None, status=200, announcement=""):
     return response
 
 
+def render_company_choices(request, audit, number):
+    """The companies as a member filters them by typing: those ticked first, kept ticked."""
+    if number != STEPS[4].number:
+        raise Http404("No such list.")
+    ticked = {"companies": request.GET.getlist("companies")}
+    form = step_form(number, stored=ticked, query=request.GET.get("q", ""))
+    response = render(
+        request, "audits/step.html#company-choices", {"form": form, "set": form.fieldsets()[0]}
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @never_cache
-@login_required
 @require_GET
 def result(request, audit_id):
-    audit = member_audit(request, audit_id, Audit.objects.defer("result", "answers_snapshot"))
+    audit = owned_audit(request, audit_id, Audit.objects.defer("result", "answers_snapshot"))
     if not audit.is_finished:
         messages.info(request, "This audit is still a draft: here is where you stopped.")
         return redirect("audits:step", audit.id, audit.reached_step)
@@ -161,9 +214,19 @@ def render_result(request, audit, status=200, template="audits/result.html"):
         "picks": SimpleLazyObject(lambda: picks(audit.result)),
         "result": SimpleLazyObject(lambda: audit.result),
         "answers": SimpleLazyObject(lambda: audit.answers_snapshot),
+        "answer_rows": SimpleLazyObject(lambda: answer_rows(audit.answers_snapshot or {})),
         "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
     }
     return render(request, template, context, status=status)
+
+
+def answer_rows(snapshot):
+    """(label, the answers as a list, key) for each answer line of the steps."""
+    rows = []
+    for key, label in ANSWER_LINES:
+        value = snapshot.get(key) or []
+        rows.append((label, value if isinstance(value, list) else [value], key))
+    return rows
 
 
 def picks(result):
@@ -179,18 +242,16 @@ def picks(result):
 
 
 @never_cache
-@login_required
 @require_GET
 def result_print(request, audit_id):
-    audit = member_audit(request, audit_id, status=Audit.Status.FINISHED)
+    audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
     return render_result(request, audit, template="audits/print.html")
 
 
 @never_cache
-@login_required
 @require_GET
 def export_json(request, audit_id):
-    audit = member_audit(request, audit_id)
+    audit = owned_audit(request, audit_id)
     body = json.dumps(services.audit_as_dict(audit), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json")
     filename = f"careerguide-audit-{audit.created_at:%Y-%m-%d}-{str(audit.id)[:8]}.json"
@@ -199,14 +260,13 @@ def export_json(request, audit_id):
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def delete_audit(request, audit_id):
-    audit = member_audit(request, audit_id)
+    audit = owned_audit(request, audit_id)
     if request.method == "POST":
         audit.delete()
         messages.success(request, "The audit was deleted.")
-        return redirect("audits:history")
+        return redirect("audits:history" if request.user.is_authenticated else "audits:new")
     return render(request, "audits/delete.html", {"audit": audit})
 
 

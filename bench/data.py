@@ -8,7 +8,7 @@ imports it (tests/test_scale.py does). Never point it at production: `--reset` d
 ``bench-`` member and every bench session.
 
 Every answer set is drawn at random from what the step forms offer today, validated by those
-forms and stored in their `stored_data()` shape; it is then resolved with `services.gather` and
+forms and stored in their `stored_data()` shape; it is then resolved with `steps.read_answers` and
 scored with `scoring.score`, and the result gets the same extra keys as `services.finish_audit`
 adds. A pool of distinct answer sets is scored once and sampled from, so a large load spends its
 time in bulk inserts, not in scoring. All members share one password hash (hashed once).
@@ -57,7 +57,7 @@ from django.utils.datastructures import MultiValueDict
 
 from audits import scoring, services
 from audits.models import Audit, AuditAnswer
-from audits.steps import LAST_STEP, TOTAL_STEPS, flat_choices, step_form
+from audits.steps import LAST_STEP, TOTAL_STEPS, flat_choices, read_answers, step_form
 from tracks.models import Track
 
 BENCH_PREFIX = "bench-"
@@ -91,7 +91,7 @@ class ScoredAnswers:
     """One distinct answer set, stored the way the steps store it, with its finished snapshot."""
 
     answers: dict  # {step: data} exactly as AuditAnswer.data holds it
-    snapshot: dict  # like services.gather's snapshot
+    snapshot: dict  # like steps.read_answers' snapshot
     result: dict  # scoring.score(...) plus the keys finish_audit adds
 
     @property
@@ -151,12 +151,12 @@ def random_answers(rng, blank_forms, check_with_forms=False):
 
 
 def score_answers(answers, colours=None, next_steps_cache=None):
-    """What finish_audit stores for these answers: gather, score, then its extra keys."""
+    """What finish_audit stores for these answers: read, score, then its extra keys."""
     if colours is None:
         colours = track_colours()
     if next_steps_cache is None:
         next_steps_cache = {}
-    audit_input, snapshot = services.gather(answers)
+    audit_input, snapshot = read_answers(answers)
     result = scoring.score(audit_input)
     recommended = tuple(result["recommended"])
     if recommended not in next_steps_cache:

@@ -8,7 +8,7 @@ RETRIEVAL_ANSWERS = {
     0: {"years": "2-3", "tried": ["retrieval", "evals"]},
     1: {"lost-track-of-time": [], "note": "Hybrid search that kept missing acronyms"},
     2: {"free-time-reading": []},
-    3: {"talks": ["sigir:retrieval"]},
+    3: {"talks": ["sigir:talk"]},
     4: {"companies": ["glean"]},
     5: {
         "pay-main-draw": "no",
@@ -24,7 +24,7 @@ EVALS_ANSWERS = {
     0: {"years": "3-5", "tried": ["evals", "agents"]},
     1: {"lost-track-of-time": ["confusing-eval-result"], "note": ""},
     2: {"free-time-reading": ["eval-blog-posts"]},
-    3: {"talks": ["evalscon:evals"]},
+    3: {"talks": ["evalscon:talk"]},
     4: {"companies": ["braintrust"]},
     5: {
         "pay-main-draw": "yes",

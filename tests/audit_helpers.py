@@ -40,8 +40,8 @@ def audit_until(member, until, answers=RETRIEVAL_ANSWERS, finish=True):
     for step in range(until + 1):
         form = step_form(step, data=answers[step])
         assert form.is_valid(), (step, form.errors)
-        assert services.save_step(audit.id, member, step, form.stored_data()) is not None
+        assert services.save_step(audit, step, form.stored_data()) is not None
     if until == LAST_STEP and finish:
-        services.finish_audit(audit.id, member)
+        services.finish_audit(audit.id)
     audit.refresh_from_db()
     return audit

@@ -43,8 +43,9 @@ def members_only(expected=200):
 
 
 def owner_only(owner):
-    """The owner gets `owner`; everybody else logged in, however privileged, a 404."""
-    return {"visitor": "302 login", "owner": owner, "other": 404, "curator": 404, "superuser": 404}
+    """The owner gets `owner`; everybody else, however privileged, a 404 (a visitor too: a
+    visitor's own audits are those of their browser, and this one is a member's)."""
+    return {"visitor": 404, "owner": owner, "other": 404, "curator": 404, "superuser": 404}
 
 
 def visitors_only():
@@ -79,7 +80,7 @@ EXPECTED = {
     "password_change_done": members_only(),
     # The audit: a member's own, and nobody else's.
     "audits:history": members_only(),
-    "audits:new": members_only(),
+    "audits:new": everyone(200),  # visitors take the audit without an account
     "audits:compare": members_only("302 audits:history"),  # no audits chosen
     "audits:detail": owner_only("302 audits:result"),
     "audits:step": {**owner_only(200), "audit": "draft"},

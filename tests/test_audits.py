@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import pytest
 from audit_helpers import RETRIEVAL_ANSWERS, audit_until, post_step, start, step_url, walk
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,10 +14,11 @@ from audits.models import Audit, AuditAnswer
 pytestmark = pytest.mark.usefixtures("content")
 
 
-def test_visitor_is_sent_to_log_in_to_start_an_audit(client):
-    response = client.get(reverse("audits:new"))
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
+def test_a_visitor_can_start_an_audit_without_an_account(client, content):
+    page = client.get(reverse("audits:new"))
+    assert page.status_code == 200 and "no account" in page.content.decode()
+    response = client.post(reverse("audits:new"))
+    assert response.status_code == 302 and "/step/0/" in response["Location"]
 
 
 def test_new_audit_starts_at_step_one_of_six(member_client):
@@ -40,7 +39,7 @@ def test_every_step_page_renders_its_question(member_client, step):
         0: "Which areas have you tried so far?",
         1: "A finicky chunking strategy",
         2: "Eval blog posts",
-        3: "NeurIPS — systems track",
+        3: "Systems track",
         4: "Glean",
         5: "Do you enjoy reading model release notes every week?",
     }[step]
@@ -79,7 +78,7 @@ def test_step_out_of_order_is_redirected_with_a_message(member_client):
     response = member_client.get(step_url(audit, 4), follow=True)
     assert response.redirect_chain[-1][0] == step_url(audit, 0)
     assert "Please answer step 1 first" in response.content.decode()
-    response = post_step(member_client, audit, 3, {"talks": ["sigir:retrieval"]})
+    response = post_step(member_client, audit, 3, {"talks": ["sigir:talk"]})
     assert response.status_code == 400
     assert not AuditAnswer.objects.filter(audit=audit, step=3).exists()
 
@@ -202,7 +201,7 @@ def test_history_paginates(member_client, member):
 
 def test_compare_two_audits_highlights_what_changed(member_client):
     first = walk(member_client)
-    answers = {**RETRIEVAL_ANSWERS, 3: {"talks": ["cvpr:multimodal"]}}
+    answers = {**RETRIEVAL_ANSWERS, 3: {"talks": ["cvpr:talk"]}}
     second = walk(member_client, answers)
     response = member_client.get(
         reverse("audits:compare"), {"audit": [str(first.id), str(second.id)]}
@@ -262,14 +261,13 @@ def test_print_page_has_the_report_without_navigation(member_client):
         ("audits:delete", []),
     ],
 )
-def test_other_member_gets_404_and_visitor_the_login_page(client, make_member, name, args):
+def test_other_member_and_a_visitor_get_404(client, make_member, name, args):
     owner = make_member("owner")
     client.force_login(owner)
     audit = walk(client)
     url = reverse(name, args=[audit.id, *args])
     client.logout()
-    visitor = client.get(url)
-    assert visitor.status_code == 302 and reverse("login") in visitor["Location"]
+    assert client.get(url).status_code == 404
     client.force_login(make_member("intruder"))
     assert client.get(url).status_code == 404
     assert client.post(url).status_code in (404, 405)
@@ -308,52 +306,23 @@ def test_time_spent_counts_work_between_saves_but_not_breaks(member_client):
         assert f"Time spent so far: {total} min" in page
 
 
-def test_answers_are_saved_only_into_the_members_own_open_draft(make_member):
-    owner, other = make_member("owner"), make_member("other")
+def test_answers_are_saved_only_into_an_open_draft(make_member):
+    owner = make_member("owner")
     draft, finished = audit_until(owner, 1), audit_until(owner, 5)
     before = {a.pk: (a.reached_step, a.seconds_spent, a.updated_at) for a in (draft, finished)}
     answers = AuditAnswer.objects.count()
 
-    assert services.save_step(draft.id, other, 0, {"years": "0-1", "tried": []}) is None
-    assert services.save_step(draft.id, owner, 3, {"talks": []}) is None  # step 3 is not open
-    assert services.save_step(finished.id, owner, 0, {"years": "0-1", "tried": []}) is None
+    assert services.save_step(draft, 3, {"talks": []}) is None  # step 4 is not open yet
+    assert services.save_step(finished, 0, {"years": "0-1", "tried": []}) is None
 
     assert AuditAnswer.objects.count() == answers
     for audit in Audit.objects.filter(pk__in=before):
         assert (audit.reached_step, audit.seconds_spent, audit.updated_at) == before[audit.pk]
         assert audit.years == "2-3"
 
-    saved = services.save_step(draft.id, owner, 2, {"reading": ["papers"]})
+    saved = services.save_step(draft, 2, {"reading": ["papers"]})
     assert (saved.pk, saved.reached_step, saved.years) == (draft.pk, 3, "2-3")
     assert draft.answers.get(step=2).data == {"reading": ["papers"]}
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement save")
-def test_a_step_is_saved_in_one_statement_that_agrees_with_the_orm(member_client, member):
-    audit = start(member_client)
-    with CaptureQueriesContext(connection) as captured:
-        assert post_step(member_client, audit, 0, RETRIEVAL_ANSWERS[0]).status_code == 302
-    writes = [q["sql"] for q in captured if "audits_audit" in q["sql"]]
-    assert len(writes) == 1, writes
-
-    # The same step saved by the portable ORM path gives the same row.
-    twin = services.start_audit(member)
-    now = timezone.now()
-    services.save_step_in_transaction(twin.id, member, 0, RETRIEVAL_ANSWERS[0], now, 1)
-    Audit.objects.filter(pk__in=[audit.pk, twin.pk]).update(
-        last_activity_at=now - timedelta(minutes=7)
-    )
-    data = {"problems": ["agents-loop"], "note": "tools"}
-    one = services.save_step(audit.id, member, 1, data)
-    other = services.save_step_in_transaction(twin.id, member, 1, data, now, 2)
-    fields = ("status", "reached_step", "years", "seconds_spent")
-    assert [getattr(one, f) for f in fields] == [getattr(other, f) for f in fields]
-    assert one.seconds_spent == 7 * 60
-    assert audit.answers.get(step=1).data == twin.answers.get(step=1).data == data
-    # The audit the statement returns is the row as stored, each column in its own field.
-    stored = Audit.objects.get(pk=audit.pk)
-    columns = services.SAVED_STEP_COLUMNS
-    assert [getattr(one, c) for c in columns] == [getattr(stored, c) for c in columns]
 
 
 def test_history_shows_changes_right_away_despite_caching(member_client):

@@ -214,7 +214,7 @@ def rich_answers():
         )
         assert keys, question
         answers[step][question] = keys
-    answers[3] = {"talks": ["sigir:retrieval", *answers[3]["talks"][1:]]}
+    answers[3] = {"talks": ["sigir:talk", *answers[3]["talks"][1:]]}
     return answers
 
 

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tracks.seeding import seed_content
@@ -16,3 +17,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Seed content: {report}."))
         for kept in report.kept:
             self.stdout.write(f"  kept curator edit: {kept}")
+        # The content checks of every app (the audit's: each track stays reachable).
+        call_command("check", tags=["content"], databases=["default"], stdout=self.stdout)
