@@ -5,8 +5,9 @@
 
 Bounded in time (about 9 minutes), only on 127.0.0.1, stops everything it started:
 
-1. Its own PostgreSQL database (role and database made with `runuser -u postgres`, as .ci/run
-   does), migrate, seed_content, collectstatic; bench/data.py loads 10,000 members × 10 finished
+1. Its own PostgreSQL database, new each run (role and database made with `runuser -u
+   postgres`, as .ci/run does; its name must contain "bench"), migrate, seed_content,
+   collectstatic; bench/data.py loads 10,000 members × 10 finished
    audits, one member with 500 and one with 5, each signed in with a session row.
 2. A private redis-server on a free port, and the stack of `make serve` (deploy/serve.sh: nginx on
    127.0.0.1 in front of gunicorn on a unix socket) with production settings behind a proxy.
@@ -23,7 +24,7 @@ Bounded in time (about 9 minutes), only on 127.0.0.1, stops everything it starte
 6. Prints the table and writes docs/PERFORMANCE.md (the part below the marker is kept).
 
 Environment [defaults]: BENCH_MEMBERS [10000], BENCH_AUDITS_PER_MEMBER [10], BENCH_HISTORY_AUDITS
-[500], BENCH_LOAD_DATA [1; 0 keeps the data there], BENCH_DURATION [8] s per row,
+[500], BENCH_DURATION [8] s per row,
 BENCH_REFERENCE_DURATION [4] s of /healthz around each row, BENCH_CONNECTIONS [20], BENCH_MIX
 [50] people, BENCH_MIX_DURATION [60] s, BENCH_REDIS_DOWN_DURATION [30] s, BENCH_WORKERS [cores + 1],
 BENCH_UNSTEADY_PERCENT [15], BENCH_RETRIES [1], BENCH_WRITE_DOCS [1], BENCH_STRICT [0; 1 exits 1
@@ -72,7 +73,6 @@ CONFIG = {
     "members": env_int("BENCH_MEMBERS", 10_000),
     "per_member": env_int("BENCH_AUDITS_PER_MEMBER", 10),
     "history": env_int("BENCH_HISTORY_AUDITS", 500),
-    "load_data": env_int("BENCH_LOAD_DATA", 1),
     "duration": env_int("BENCH_DURATION", 8),
     "reference": env_int("BENCH_REFERENCE_DURATION", 4),
     "connections": env_int("BENCH_CONNECTIONS", 20),
@@ -148,10 +148,14 @@ def ensure_database(url):
     # Names checked above: letters, digits and underscores only.
     if not psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{user}'"):  # noqa: S608  # nosec B608
         psql(f"CREATE ROLE {user} LOGIN PASSWORD '{password}' CREATEDB")
-    if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):  # noqa: S608  # nosec
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", "createdb", "-O", user, name], check=True
+    # A new database each run: the run never depends on what an earlier one (or older code) left.
+    if "bench" not in name:
+        fail(
+            f"BENCH_DATABASE_URL names {name}: the bench drops its database, so it must say bench."
         )
+    as_postgres = ["runuser", "-u", "postgres", "--"]
+    subprocess.run([*as_postgres, "dropdb", "--if-exists", "--force", name], check=True)
+    subprocess.run([*as_postgres, "createdb", "-O", user, name], check=True)
     return psql("SHOW server_version")
 
 
@@ -604,8 +608,6 @@ def main():
 
     directory = tempfile.mkdtemp(prefix="bench-")
     identities_file = Path(directory) / "identities.json"
-    if not CONFIG["load_data"]:
-        fail("BENCH_LOAD_DATA=0 needs sessions signed with this run's key: load the data.")
     log("== bench data")
     tick = time.monotonic()
     args = [PY, "bench/data.py", "--reset", "--members", str(CONFIG["members"])]
