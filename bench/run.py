@@ -536,7 +536,7 @@ What each row is:
 
 {report["walks"]}
 
-Visitors cannot take the audit yet (a later issue lets them), so only members walk it here.
+Only members walk the audit here: visitors' own audits are not in the mix yet.
 
 ## Queries per page, 5 and 500 audits
 
