@@ -4,18 +4,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from audits.steps import STEPS
+
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 TOTAL_STEPS = 6
 
-# The step headings, in order (audits/steps.py).
-STEP_TITLES = [
-    "Where you are now",
-    "Which AI problem made you lose track of time in the last six months?",
-    "What did you read in your own free time?",
-    "Which conference talk this year did you actually finish?",
-    "Where do the companies you would most like to work at need depth?",
-    "Reflection",
-]
+# The step headings, in order.
+STEP_TITLES = [step.title for step in STEPS]
 
 # The labels a Retrieval-leaning member clicks on each step (the same leaning as
 # tests/audit_helpers.py: 2–3 years, the SIGIR talk, Glean), matched exactly unless marked.
@@ -23,9 +18,8 @@ RETRIEVAL_CHOICES = {
     0: ["2–3 years", "Retrieval", "Evals & quality"],
     1: ["A finicky chunking strategy"],
     2: ["Write-ups on search relevance, hybrid search or reranking"],
-    3: ["SIGIR"],  # the first choice of the "Retrieval" group: sigir:retrieval
-    # Glean's label also lists the tracks it hires for ("Glean" + "Retrieval · …").
-    4: [("Glean", False)],
+    3: ["SIGIR"],
+    4: ["Glean"],
 }
 # Django's labels end with a colon ("Password:"); "Password confirmation:" must not match.
 PASSWORD_LABEL = re.compile(r"^Password:?$")
@@ -33,10 +27,10 @@ PASSWORD_LABEL = re.compile(r"^Password:?$")
 NOTE = "Hybrid search that kept missing acronyms"
 # Step 6: one Yes/No per question, each question a fieldset named by its legend.
 REFLECTION = {
-    "Is the pay premium the main reason this track appeals to you?": "No",
+    "Is the pay premium the main reason you want to specialize?": "No",
     "Do you enjoy reading model release notes every week?": "Yes",
-    "Does your day job let you spend time going deep on this track?": "Yes",
-    "Did you pick this track because it's hot this quarter?": "No",
+    "Does your day job let you spend time going deep in the area you are drawn to?": "Yes",
+    "Are you drawn to that area mainly because it is hot this quarter?": "No",
 }
 
 

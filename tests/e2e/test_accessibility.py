@@ -205,6 +205,23 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     expect(second.locator(".feedback")).to_be_visible()
     scan("guide, quick check answered")
 
+    # The audit as a visitor: a step filtered by typing, and a result offering to keep it.
+    start_audit(page, base)
+    scan("visitor, step 1")
+    for index in range(4):
+        answer_step(page, index)
+        save_and_continue(page, index)
+    page.get_by_label("Filter companies by name").fill("gle")
+    expect(page.locator("#company-choices label")).not_to_have_count(0)
+    scan("visitor, step 5 filtered")
+    answer_step(page, 4)
+    save_and_continue(page, 4)
+    answer_step(page, 5)
+    page.get_by_role("button", name="Finish and see my result").click()
+    expect(page.get_by_role("heading", name="Keep this result")).to_be_visible()
+    scan("visitor, result")
+    context.clear_cookies()  # the member below starts from a browser of their own
+
     # Sign up with errors, then for real.
     page.goto(base + "/accounts/signup/")
     page.get_by_role("button", name="Sign up").click()
@@ -257,7 +274,7 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     page.goto(base + "/accounts/")
     scan("account")
 
-    assert len(scan.scanned) == 31, scan.scanned
+    assert len(scan.scanned) == 34, scan.scanned
     assert not scan.problems, (
         f"{len(scan.problems)} accessibility problems on {len(scan.scanned)} pages:\n"
         + "\n".join(scan.problems)

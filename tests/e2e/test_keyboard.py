@@ -226,7 +226,7 @@ def test_whole_audit_with_the_keyboard_alone(page: Page, live_server, content, p
         page.evaluate(WATCH_SETTLE)
         keys.press_button("Save and continue")
         if index == 2:
-            button = page.locator("#audit-step button[type=submit]")
+            button = page.locator("#audit-step button[value=continue]")
             expect(button).to_be_disabled()
             expect(button.locator(".spinner")).to_be_visible()
             for _ in range(100):  # the route handler runs as Playwright dispatches events
@@ -240,7 +240,7 @@ def test_whole_audit_with_the_keyboard_alone(page: Page, live_server, content, p
         expect(page).to_have_url(step_url(index + 1))
         expect_focus_on_heading_and_announcement(page, f"Step {index + 1} saved.")
         expect(page.locator("#step-heading")).to_have_text(STEP_TITLES[index + 1])
-        expect(page.locator("#audit-step button[type=submit]")).to_be_enabled()
+        expect(page.locator("#audit-step button[value=continue]")).to_be_enabled()
         expect(page.locator("#audit-step .spinner")).to_be_hidden()
 
     # Step 6: one Yes/No radio group per question.
