@@ -32,15 +32,20 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# nginx on 127.0.0.1:$(PORT) in front of gunicorn on a unix socket (deploy/serve.sh,
+# deploy/nginx.conf); Ctrl-C stops both. Workers: cores + 1, or WEB_CONCURRENCY.
 serve: install
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		{ echo "make serve runs nginx in front of gunicorn: apt-get install -y nginx"; exit 1; }
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn careerguide.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-$$(( $$(nproc) + 1 ))} --access-logfile -
+	PORT=$(PORT) deploy/serve.sh
 
-# Load benchmark on PostgreSQL (own database careerguide_bench) with gunicorn and wrk, about 6-8 min;
-# writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see scripts/bench.py.
+# Load benchmark on PostgreSQL (own database careerguide_bench) through nginx and gunicorn with
+# wrk, about 9 min; writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see
+# bench/run.py.
 bench: install
-	$(PY) scripts/bench.py
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,6 @@
 """Members' answers to the six audit steps, as the step forms post them.
 
-Plain data, so that scripts/bench.py can use it without Django.
+Plain data, so that the bench (bench/run.py) posts the same answers without Django.
 """
 
 # SIGIR and Glean make Retrieval the recommendation.

@@ -1,5 +1,6 @@
-"""At scale: member pages cost as many queries for 500 audits as for 5, bench data is real data,
-and the history query walks the `audit_member_newest` index on PostgreSQL.
+"""At scale: member pages cost as many queries for 500 audits as for 5, bench data is real data
+(and its sessions are real log-ins), and the history query walks the `audit_member_newest` index
+on PostgreSQL.
 
 The catalogue's own growth (ten times the content, same queries) is covered in test_catalogue.py.
 """
@@ -8,28 +9,28 @@ import json
 import math
 import random
 from datetime import timedelta
-from io import StringIO
+from uuid import UUID
 
 import pytest
 from audit_helpers import post_step, start
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.management.commands.make_bench_data import (
+from audits.models import Audit, AuditAnswer
+from audits.steps import LAST_STEP, TOTAL_STEPS
+from audits.views import HISTORY_PAGE_SIZE
+from bench.data import (
     BENCH_PASSWORD,
     add_audits,
     answer_pool,
     build_audits,
     insert_audits,
+    load,
     member_timeline,
 )
-from audits.models import Audit, AuditAnswer
-from audits.steps import LAST_STEP, TOTAL_STEPS
-from audits.views import HISTORY_PAGE_SIZE
 
 pytestmark = pytest.mark.usefixtures("content")
 
@@ -144,18 +145,22 @@ def test_bench_audits_store_what_walking_the_audit_stores(client, member, pool):
         assert audit.scoring_version == entry.result["version"]
 
 
-def test_make_bench_data_creates_members_with_finished_audits(django_user_model, make_member):
+def quiet(_message):
+    pass
+
+
+def test_bench_data_creates_members_with_finished_audits(django_user_model, make_member):
     keep = make_member("ada")
     Audit.objects.create(member=keep)
-    out = StringIO()
-    call_command(
-        "make_bench_data",
+    messages = []
+    load(
         members=3,
         audits_per_member=4,
-        history_member="bench-history",
         history_audits=7,
-        pool=12,
-        stdout=out,
+        few_audits=2,
+        pool_size=12,
+        sessions=False,
+        say=messages.append,
     )
 
     bench = django_user_model.objects.filter(username__startswith="bench-")
@@ -163,11 +168,12 @@ def test_make_bench_data_creates_members_with_finished_audits(django_user_model,
         "bench-000001",
         "bench-000002",
         "bench-000003",
+        "bench-few",
         "bench-history",
     ]
     assert all(user.check_password(BENCH_PASSWORD) for user in bench)
     audits = Audit.objects.filter(member__in=bench)
-    assert audits.count() == 3 * 4 + 7
+    assert audits.count() == 3 * 4 + 7 + 2
     assert django_user_model.objects.get(username="bench-history").audits.count() == 7
     assert set(audits.values_list("status", "reached_step")) == {(Audit.Status.FINISHED, LAST_STEP)}
     assert AuditAnswer.objects.filter(audit__in=audits).count() == audits.count() * TOTAL_STEPS
@@ -181,30 +187,58 @@ def test_make_bench_data_creates_members_with_finished_audits(django_user_model,
     # Spread over years, not stamped with the time of the load.
     oldest = audits.order_by("created_at").first().created_at
     assert now - oldest > timedelta(days=60)
-    assert "Created 3 members" in out.getvalue()
+    assert any("Created 3 members" in message for message in messages)
 
-    # Without --reset it adds members after the last one; with it, only bench members go.
-    call_command("make_bench_data", members=1, audits_per_member=1, pool=5, stdout=out)
-    assert bench.filter(username="bench-000004").exists()
-    call_command(
-        "make_bench_data", reset=True, members=2, audits_per_member=1, pool=5, stdout=StringIO()
+    # Without reset it adds members after the last one; with it, only bench members go.
+    load(
+        members=1,
+        audits_per_member=1,
+        history_audits=0,
+        few_audits=0,
+        pool_size=5,
+        sessions=False,
+        say=quiet,
     )
-    assert sorted(bench.values_list("username", flat=True)) == ["bench-000001", "bench-000002"]
-    assert Audit.objects.filter(member__in=bench).count() == 2
+    assert bench.filter(username="bench-000004").exists()
+    load(
+        reset=True,
+        members=2,
+        audits_per_member=1,
+        history_audits=0,
+        few_audits=0,
+        pool_size=5,
+        sessions=False,
+        say=quiet,
+    )
+    assert set(bench.values_list("username", flat=True)) >= {"bench-000001", "bench-000002"}
+    assert not bench.filter(username="bench-000003").exists()
     assert keep.audits.count() == 1
 
 
 def test_history_member_is_topped_up_not_doubled(django_user_model):
     for _ in range(2):
-        call_command(
-            "make_bench_data",
-            members=0,
-            history_member="bench-history",
-            history_audits=30,
-            pool=5,
-            stdout=StringIO(),
-        )
+        load(members=0, history_audits=30, few_audits=0, pool_size=5, sessions=False, say=quiet)
     assert django_user_model.objects.get(username="bench-history").audits.count() == 30
+
+
+def test_a_bench_session_is_a_signed_in_member(client, django_user_model):
+    """The session rows stand for a real log-in: the member sees their own pages, not the form."""
+    found = load(
+        members=2, audits_per_member=2, history_audits=0, few_audits=0, pool_size=5, say=quiet
+    )
+
+    assert set(found) == {"bench-000001", "bench-000002"}
+    for username, identity in found.items():
+        client.cookies["sessionid"] = identity["session"]
+        newest, older = identity["audits"]
+        member = django_user_model.objects.get(username=username)
+        assert set(member.audits.values_list("id", flat=True)) == {UUID(newest), UUID(older)}
+        assert client.get(reverse("audits:history")).status_code == 200
+        response = client.get(reverse("audits:result", args=[newest]))
+        assert response.status_code == 200
+        assert response.wsgi_request.user == member
+    client.cookies["sessionid"] = "bench0-not-a-session-key-000000"
+    assert client.get(reverse("audits:history")).status_code == 302
 
 
 # --- PostgreSQL: the history query uses its index ---------------------------------------------
