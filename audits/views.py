@@ -55,7 +55,7 @@ def new_audit(request):
             messages.info(request, "You already have an audit in progress: here it is.")
             return redirect("audits:step", draft.id, draft.reached_step)
         else:
-            address = services.address_key(request.META.get("REMOTE_ADDR", ""))
+            address = services.address_key(services.client_address(request))
             if services.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
                 return render(request, "audits/too_many.html", status=429)
             audit = services.start_visitor_audit(request.session, address)
@@ -136,6 +136,8 @@ def changed_elsewhere(request, audit, step, form):
         request, "This audit changed in another tab. Check your answers and save them again."
     )
     audit.refresh_from_db()
+    if audit.is_finished and step == LAST_STEP:
+        return finished_redirect(request, audit)  # the same answers, sent twice: one result
     if audit.is_finished:
         return render_result(request, audit, status=409)
     return render_step(request, audit, step, form=form, status=409)

@@ -244,7 +244,11 @@ if not DEBUG and not INSECURE_HTTP:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set DJANGO_BEHIND_PROXY=1.
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set DJANGO_BEHIND_PROXY=1. The
+# client's address is then the one the outermost of DJANGO_PROXY_COUNT proxies saw.
+PROXY_COUNT = (
+    int(os.environ.get("DJANGO_PROXY_COUNT", "1")) if env_flag("DJANGO_BEHIND_PROXY") else 0
+)
 if env_flag("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Lock out the client's address, not the load balancer's: trust that many proxy hops.

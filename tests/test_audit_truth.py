@@ -101,7 +101,7 @@ def test_the_seed_leaves_no_track_unreachable():
 def test_the_content_check_names_a_track_a_curator_made_unreachable():
     OptionWeight.objects.filter(track__slug="forward-deployed", option__question__step=3).delete()
     errors = every_track_is_reachable(databases=["default"])
-    assert [error.id for error in errors] == ["audits.E001"]
+    assert [error.id for error in errors] == ["audits.W001"]
     assert "Forward-Deployed" in errors[0].msg and "step 4" in errors[0].msg
     with pytest.raises(Exception, match="step 4"):
         call_command("seed_content", stdout=StringIO())
@@ -225,6 +225,17 @@ def test_new_drafts_per_address_are_limited_with_a_clear_429(settings):
     assert refused.status_code == 429
     assert "Too many new audits" in refused.content.decode()
     assert Client(REMOTE_ADDR="10.0.0.9").post(reverse("audits:new")).status_code == 302
+
+
+def test_behind_a_proxy_the_limit_counts_each_client_not_the_proxy(settings):
+    settings.PROXY_COUNT = 1
+    for n in range(views.VISITOR_DRAFTS_PER_HOUR + 1):
+        # Each client through the same proxy (which appends what it saw); one forged hop too.
+        forwarded = f"6.6.6.6, 203.0.113.{n}"
+        response = Client(REMOTE_ADDR="").post(
+            reverse("audits:new"), headers={"X-Forwarded-For": forwarded}
+        )
+        assert response.status_code == 302, n
 
 
 def test_unclaimed_visitor_audits_go_after_30_days_members_stay(client, member):

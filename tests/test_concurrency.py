@@ -77,8 +77,8 @@ def test_finishing_twice_at_the_same_moment_scores_once(member):
         audit = audit_until(member, 5, finish=False)
 
         results = run_at_once(
-            lambda audit=audit: services.finish_audit(audit.id, member),
-            lambda audit=audit: services.finish_audit(audit.id, member),
+            lambda audit=audit: services.finish_audit(audit.id),
+            lambda audit=audit: services.finish_audit(audit.id),
         )
 
         assert sorted(created for _audit, created in results) == [False, True], attempt
@@ -90,7 +90,7 @@ def test_finishing_twice_at_the_same_moment_scores_once(member):
         assert stored.finished_at == winner.finished_at == loser.finished_at
         assert stored.answers_snapshot == winner.answers_snapshot
 
-        again, created = services.finish_audit(audit.id, member)
+        again, created = services.finish_audit(audit.id)
         assert not created
         assert again.result == stored.result and again.finished_at == stored.finished_at
 

@@ -18,4 +18,10 @@ class Command(BaseCommand):
         for kept in report.kept:
             self.stdout.write(f"  kept curator edit: {kept}")
         # The content checks of every app (the audit's: each track stays reachable).
-        call_command("check", tags=["content"], databases=["default"], stdout=self.stdout)
+        call_command(
+            "check",
+            tags=["content"],
+            databases=["default"],
+            fail_level="WARNING",
+            stdout=self.stdout,
+        )
