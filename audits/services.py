@@ -118,7 +118,12 @@ def save_step(audit, number, data, advance=True):
             unique_fields=["audit", "step"],
             update_fields=["data", "saved_at"],
         )
-    audit.refresh_from_db(fields=["reached_step", "seconds_spent", "years", "updated_at"])
+    # The row as the update left it, unless another tab saved in between (then close to it).
+    if advance:
+        audit.reached_step = max(audit.reached_step, min(number + 1, LAST_STEP))
+    audit.seconds_spent += spent
+    audit.last_activity_at = audit.updated_at = now
+    audit.years = changes.get("years", audit.years)
     return audit
 
 

@@ -201,7 +201,7 @@ def render_company_choices(request, audit, number):
 @never_cache
 @require_GET
 def result(request, audit_id):
-    audit = owned_audit(request, audit_id, Audit.objects.defer("result", "answers_snapshot"))
+    audit = owned_audit(request, audit_id)
     if not audit.is_finished:
         messages.info(request, "This audit is still a draft: here is where you stopped.")
         return redirect("audits:step", audit.id, audit.reached_step)
