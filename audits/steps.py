@@ -52,7 +52,10 @@ class StepForm(forms.Form):
                 if values[name] in choices:
                     known[name] = values[name]
             else:
-                known[name] = str(values[name])[: form_field.max_length]
+                try:  # what the field allows (no NUL characters, say), cut to its length
+                    known[name] = form_field.clean(str(values[name])[: form_field.max_length])
+                except forms.ValidationError:
+                    continue
         return known
 
     def stored_data(self):

@@ -284,6 +284,14 @@ def test_back_saves_only_what_is_on_offer(client):
     assert data["lost-track-of-time"] == ["slow-agent"] and len(data["note"]) == 500
 
 
+def test_back_never_stores_what_the_field_refuses(client):
+    audit = start(client)
+    step_page(client, audit, 1)
+    response = post_step(client, audit, 1, {"note": "nul\x00byte", "action": "back"})
+    assert response.status_code == 302
+    assert "note" not in audit.answers.get(step=1).data
+
+
 def test_the_tab_title_follows_the_step_for_htmx(client):
     audit = start(client)
     response = post_step(client, audit, 0, RETRIEVAL_ANSWERS[0], headers={"HX-Request": "true"})

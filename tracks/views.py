@@ -6,6 +6,7 @@ the rows behind it are read lazily: only when the fragment is not in the cache.
 
 from functools import partial
 
+from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
@@ -82,7 +83,9 @@ def track_detail(request, slug):
 @visitor_page(params={"track"})
 def company_list(request):
     selected = request.GET.get("track", "")
-    if selected and not selectors.published_tracks().filter(slug=selected).exists():
+    if selected and not (
+        slug_re.fullmatch(selected) and selectors.published_tracks().filter(slug=selected).exists()
+    ):
         raise Http404("No such track.")
     template = "tracks/company_list.html"
     if request.htmx and request.htmx.target == "company-matrix":
