@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from tracks.models import Company, CompanyTrack, ConferenceTrack, Track
 
-from .models import Audit, Question
+from .models import Audit, Option, Question
 
 TOTAL_STEPS = 6
 LAST_STEP = TOTAL_STEPS - 1
@@ -182,7 +182,9 @@ class QuestionsForm(StepForm):
         super().__init__(*args, **kwargs)
 
     def load_choices(self):
-        questions = Question.objects.filter(step=self.step_number).prefetch_related("options")
+        questions = Question.objects.filter(step=self.step_number, published=True).prefetch_related(
+            Prefetch("options", queryset=Option.objects.filter(published=True))
+        )
         for question in questions:
             choices = [(option.key, option.label) for option in question.options.all()]
             if question.allows_multiple:
