@@ -261,10 +261,10 @@ def test_guide_names_the_next_chapter_once(client, content):
 
 def test_notes_are_shown_where_the_item_is_listed(client, content):
     inference = client.get("/tracks/inference/").content.decode()
-    assert "vLLM project</a> <span class=\"muted\">(Berkeley → now hosted by LF AI)" in inference
-    assert "GTC</a> <span class=\"muted\">(NVIDIA)" in inference
+    assert 'vLLM project</a> <span class="muted">(Berkeley → now hosted by LF AI)' in inference
+    assert 'GTC</a> <span class="muted">(NVIDIA)' in inference
     voice = client.get("/tracks/voice/").content.decode()
-    assert "Voice &amp; AI conference</a> <span class=\"muted\">(London)" in voice
+    assert 'Voice &amp; AI conference</a> <span class="muted">(London)' in voice
     assert "(Cisco)" in client.get("/tracks/safety/").content.decode()
     assert "(new in 2025)" in client.get("/tracks/evals/").content.decode()
     assert "(the original)" in client.get("/tracks/forward-deployed/").content.decode()

@@ -46,7 +46,9 @@ def load_content():
 
 def teams(company_slug):
     return dict(
-        CompanyTrack.objects.filter(company__slug=company_slug).values_list("track__slug", "qualifier")
+        CompanyTrack.objects.filter(company__slug=company_slug).values_list(
+            "track__slug", "qualifier"
+        )
     )
 
 

@@ -131,6 +131,7 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         "reviewed_on",
     ]
     list_display_links = ["name"]
+    ordering = ["number", "id"]
     list_filter = ["published", ReviewFilter]
     search_fields = ["name", "owns", "skills__name", "skills__tools"]
     prepopulated_fields = {"slug": ["name"]}
@@ -220,7 +221,9 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
             opts = model._meta
             if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
                 continue
-            rows = model.objects.filter(review_due()).select_related(*related)
+            rows = model.objects.filter(review_due())
+            if related:
+                rows = rows.select_related(*related)
             changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             lists.append(
                 {
