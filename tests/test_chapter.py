@@ -43,7 +43,10 @@ RENDERED = {
     "Search Engines Day (industry)": ["Search Engines Day"],
     "Vector Search talks at QCon": ["QCon — Vector Search talks"],
     "the Pinecone / Weaviate user days": ["Pinecone user days", "Weaviate user days"],
-    "AI Engineer Summit / AI Engineer World's Fair (the agent track is the headliner in 2025–2026)": [
+    (
+        "AI Engineer Summit / AI Engineer World's Fair "
+        "(the agent track is the headliner in 2025–2026)"
+    ): [
         "AI Engineer Summit — agent track (the headliner in 2025–2026)",
         "AI Engineer World's Fair — agent track (the headliner in 2025–2026)",
     ],
