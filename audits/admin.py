@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracks.admin import LabeledInline
+
 from .models import Audit, AuditAnswer, Option, OptionWeight, Question
 
 UNPUBLISH = "unpublish it instead"
@@ -33,15 +35,13 @@ class ProtectAnswered:
         return deleted, counts, perms_needed, protected
 
 
-class OptionWeightInline(admin.TabularInline):
+class OptionWeightInline(LabeledInline):
     model = OptionWeight
-    extra = 0
     autocomplete_fields = ["track"]
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(LabeledInline):
     model = Option
-    extra = 0
     show_change_link = True
     # Options are unpublished, not deleted: members' answers and weights point at them.
     can_delete = False
@@ -52,12 +52,10 @@ class OptionInline(admin.TabularInline):
             fields.insert(3, "warning")
         return fields
 
-    def get_formset(self, request, obj=None, **kwargs):
-        widgets = {
-            "key": forms.TextInput(attrs={"size": 20}),
-            "label": forms.TextInput(attrs={"size": 50}),
-        }
-        return super().get_formset(request, obj, widgets=widgets, **kwargs)
+    widgets = {
+        "key": forms.TextInput(attrs={"size": 20}),
+        "label": forms.TextInput(attrs={"size": 50}),
+    }
 
 
 @admin.register(Question)

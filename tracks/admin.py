@@ -7,9 +7,11 @@ from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -72,26 +74,46 @@ class ContentAdmin(SimpleHistoryAdmin):
     history_list_display = []
 
 
-# Inlines on a track -----------------------------------------------------------------------
+class LabeledFormSet(BaseInlineFormSet):
+    """A tabular inline's column heading is not a label: each input is named for screen
+    readers, with its row ("Name, row 2")."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f", row {index + 1}" if index is not None else ", new row"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                label = "Delete" if name == "DELETE" else capfirst(field.label or name)
+                field.widget.attrs["aria-label"] = f"{label}{row}"
 
 
-class SkillInline(admin.TabularInline):
-    model = Skill
+class LabeledInline(admin.TabularInline):
+    """A compact tabular inline with named inputs; `widgets` sets the width of text inputs."""
+
+    formset = LabeledFormSet
     extra = 0
-    fields = ["order", "name", "tools"]
-    widgets = sized(name=30, tools=60)
+    widgets = {}
 
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, widgets=self.widgets, **kwargs)
 
 
-class BackgroundInline(SkillInline):
+# Inlines on a track -----------------------------------------------------------------------
+
+
+class SkillInline(LabeledInline):
+    model = Skill
+    fields = ["order", "name", "tools"]
+    widgets = sized(name=30, tools=60)
+
+
+class BackgroundInline(LabeledInline):
     model = Background
     fields = ["order", "name"]
     widgets = sized(name=60)
 
 
-class TrackCompanyInline(SkillInline):
+class TrackCompanyInline(LabeledInline):
     model = CompanyTrack
     fields = ["order", "company", "qualifier", "qualifier_kind", "source_url", "reviewed_on"]
     autocomplete_fields = ["company"]
@@ -100,7 +122,7 @@ class TrackCompanyInline(SkillInline):
     verbose_name_plural = "companies hiring for this track"
 
 
-class TrackConferenceInline(SkillInline):
+class TrackConferenceInline(LabeledInline):
     model = ConferenceTrack
     fields = ["order", "conference", "session"]
     autocomplete_fields = ["conference"]
@@ -109,7 +131,7 @@ class TrackConferenceInline(SkillInline):
     verbose_name_plural = "conferences worth attending for this track"
 
 
-class TrackProjectInline(SkillInline):
+class TrackProjectInline(LabeledInline):
     model = ProjectTrack
     fields = ["order", "project", "note"]
     autocomplete_fields = ["project"]
@@ -249,7 +271,7 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
 # Companies, conferences and projects, each with the tracks it is listed under ---------------
 
 
-class CompanyTrackInline(SkillInline):
+class CompanyTrackInline(LabeledInline):
     model = CompanyTrack
     fields = ["order", "track", "qualifier", "qualifier_kind", "source_url", "reviewed_on"]
     autocomplete_fields = ["track"]
@@ -277,7 +299,7 @@ class CompanyAdmin(ContentAdmin):
         )
 
 
-class ConferenceTrackInline(SkillInline):
+class ConferenceTrackInline(LabeledInline):
     model = ConferenceTrack
     fields = ["order", "track", "session"]
     autocomplete_fields = ["track"]
@@ -305,7 +327,7 @@ class ConferenceAdmin(ContentAdmin):
         )
 
 
-class ProjectTrackInline(SkillInline):
+class ProjectTrackInline(LabeledInline):
     model = ProjectTrack
     fields = ["order", "track", "note"]
     autocomplete_fields = ["track"]
@@ -358,7 +380,7 @@ class GuideSectionAdmin(ContentAdmin):
     ]
 
 
-class QuickCheckOptionInline(SkillInline):
+class QuickCheckOptionInline(LabeledInline):
     model = QuickCheckOption
     fields = ["order", "key", "text", "is_correct"]
     widgets = sized(key=8, text=70)
