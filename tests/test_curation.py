@@ -2,6 +2,7 @@
 review dates, links out that are web addresses, and an admin that says what things are."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -90,6 +91,17 @@ def test_track_list_offers_drag_handles_and_says_how_to_reorder_without_a_mouse(
     page = curator_client.get(reverse("admin:tracks_track_changelist")).content.decode()
     assert 'class="drag handle"' in page
     assert "Without a mouse, open the track and type its number" in page
+
+
+def test_every_script_and_stylesheet_of_the_admin_pages_exists(curator_client):
+    """Hashed static names (production) turn a missing file into a 500: none may be missing."""
+    from django.contrib.staticfiles import finders
+
+    track = Track.objects.get(slug="voice")
+    for url in [reverse("admin:tracks_track_changelist"), change_url(track)]:
+        page = curator_client.get(url).content.decode()
+        for path in re.findall(r'(?:src|href)="/static/([^"?]+)"', page):
+            assert finders.find(path), f"{url} refers to a missing static file: {path}"
 
 
 # Deleting ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime
 from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
@@ -181,6 +182,20 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         FRESHNESS,
         ("Badge", {"fields": ["colour", "symbol"], "classes": ["collapse"]}),
     ]
+
+    @property
+    def media(self):
+        # django-admin-sortable2 2.3.1 swaps Django's actions.js for a patched copy named after
+        # the Django version, and ships none for 6.1 (a 500 with hashed static names). The patch
+        # only matters with list_editable, which this list does not use: keep Django's own.
+        media = super().media
+
+        def missing_actions(asset):
+            path = asset if isinstance(asset, str) else asset._path
+            return path.startswith("adminsortable2/js/actions-") and not finders.find(path)
+
+        js = ["admin/js/actions.js" if missing_actions(asset) else asset for asset in media._js]
+        return forms.Media(css=media._css, js=js)
 
     def get_queryset(self, request):
         return (
