@@ -67,6 +67,13 @@ class QuestionAdmin(ProtectAnswered, SimpleHistoryAdmin):
     fields = ["step", "order", "prompt", "slug", "help_text", "allows_multiple", "published"]
     inlines = [OptionInline]
 
+    def get_form(self, request, obj=None, **kwargs):
+        widgets = {
+            "prompt": forms.TextInput(attrs={"size": 80}),
+            "help_text": forms.TextInput(attrs={"size": 80}),
+        }
+        return super().get_form(request, obj, widgets=widgets, **kwargs)
+
     @admin.display(description="step", ordering="step")
     def member_step(self, question):
         return f"Step {question.position} of 6"

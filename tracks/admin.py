@@ -6,6 +6,7 @@ import datetime
 from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.staticfiles import finders
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
@@ -98,6 +99,16 @@ class LabeledInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, widgets=self.widgets, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A row picks a track or a company; adding, changing or deleting one happens on its
+        # own page, not through four icons on every row.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
 
 # Inlines on a track -----------------------------------------------------------------------
 
@@ -105,7 +116,7 @@ class LabeledInline(admin.TabularInline):
 class SkillInline(LabeledInline):
     model = Skill
     fields = ["order", "name", "tools"]
-    widgets = sized(name=30, tools=60)
+    widgets = sized(name=28, tools=48)
 
 
 class BackgroundInline(LabeledInline):
@@ -116,9 +127,12 @@ class BackgroundInline(LabeledInline):
 
 class TrackCompanyInline(LabeledInline):
     model = CompanyTrack
-    fields = ["order", "company", "qualifier", "qualifier_kind", "source_url", "reviewed_on"]
+    # The source and review date are set on the link's own page ("Change"): a row stays narrow.
+    fields = ["order", "company", "qualifier", "qualifier_kind", "reviewed_on"]
+    readonly_fields = ["reviewed_on"]
+    show_change_link = True
     autocomplete_fields = ["company"]
-    widgets = sized(qualifier=22, source_url=24)
+    widgets = sized(qualifier=22)
     classes = ["collapse"]
     verbose_name_plural = "companies hiring for this track"
 
@@ -144,10 +158,11 @@ class TrackProjectInline(LabeledInline):
 @admin.register(Track)
 class TrackAdmin(SortableAdminMixin, ContentAdmin):
     delete_confirmation_template = "admin/content_delete_confirmation.html"
+    # "number" becomes django-admin-sortable2's drag handle; "position" shows the number itself.
     list_display = [
         "number",
+        "position",
         "name",
-        "owns",
         "skill_count",
         "company_count",
         "published",
@@ -165,6 +180,9 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         TrackConferenceInline,
         TrackProjectInline,
     ]
+    form_widgets = sized(
+        owns=70, pay_premium_note=90, companies_heading=50, hiring_note=90, chapter_url=60
+    )
     fieldsets = [
         ("The track", {"fields": ["number", "name", "slug", "subtitle", "owns", "published"]}),
         (
@@ -206,6 +224,13 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
                 company_total=Count("hiring", distinct=True),
             )
         )
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, widgets=self.form_widgets, **kwargs)
+
+    @admin.display(description="no.")
+    def position(self, track):
+        return track.number
 
     @admin.display(description="skills", ordering="skill_total")
     def skill_count(self, track):
@@ -288,9 +313,11 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
 
 class CompanyTrackInline(LabeledInline):
     model = CompanyTrack
-    fields = ["order", "track", "qualifier", "qualifier_kind", "source_url", "reviewed_on"]
+    fields = ["order", "track", "qualifier", "qualifier_kind", "reviewed_on"]
+    readonly_fields = ["reviewed_on"]
+    show_change_link = True
     autocomplete_fields = ["track"]
-    widgets = sized(qualifier=22, source_url=24)
+    widgets = sized(qualifier=22)
     verbose_name_plural = "tracks it hires for"
 
 

@@ -23,8 +23,8 @@ site_path = RegexValidator(
 )
 
 
-def link_field(help_text):
-    return models.URLField(blank=True, validators=[web_address], help_text=help_text)
+def link_field(verbose_name, help_text):
+    return models.URLField(verbose_name, blank=True, validators=[web_address], help_text=help_text)
 
 
 class Freshness(models.Model):
@@ -68,7 +68,8 @@ class Track(Freshness):
     )
     slug = models.SlugField(
         unique=True,
-        help_text="The track's address: /tracks/<slug>/. When you change it, the old address "
+        help_text="The end of the track's address, as in /tracks/voice/. When you change it, the "
+        "old address "
         "keeps working and sends visitors to the new one.",
     )
     name = models.CharField(max_length=80, help_text="As the chapter writes it, casing included.")
@@ -80,14 +81,14 @@ class Track(Freshness):
         max_length=120,
         blank=True,
         help_text="The heading above the companies, worded as the chapter does, e.g. “Companies "
-        "hiring deep retrieval roles”. Blank: “Companies hiring for <name>”.",
+        "hiring deep retrieval roles”. Left blank, it reads “Companies hiring for” and the name.",
     )
     hiring_note = models.CharField(
         max_length=300,
         blank=True,
         help_text="Catch-all phrases about who else hires, kept as prose.",
     )
-    chapter_url = link_field("Link to a full chapter, if one exists.")
+    chapter_url = link_field("full chapter", "Link to a full chapter, if one exists.")
     colour = models.CharField(
         "color",
         max_length=7,
@@ -197,7 +198,7 @@ class Company(models.Model):
         help_text="Shown in brackets after the name wherever it is listed, e.g. “the original” "
         "for Palantir.",
     )
-    careers_url = link_field("The company's careers page.")
+    careers_url = link_field("careers page", "The company's careers page.")
     tracks = models.ManyToManyField(Track, through="CompanyTrack", related_name="companies")
 
     objects = NaturalKeyManager()
@@ -297,7 +298,7 @@ class Conference(Freshness):
         blank=True,
         help_text="Shown in brackets after the name wherever it is listed, e.g. “London”.",
     )
-    url = link_field("The conference's own site.")
+    url = link_field("site", "The conference's own site.")
     tracks = models.ManyToManyField(Track, through="ConferenceTrack", related_name="conferences")
 
     objects = NaturalKeyManager()
@@ -362,7 +363,7 @@ class Project(Freshness):
         blank=True,
         help_text="Who keeps it, shown in brackets after the name, e.g. “Hugging Face”.",
     )
-    url = link_field("The project's repository or home page.")
+    url = link_field("repository", "The project's repository or home page.")
     tracks = models.ManyToManyField(Track, through="ProjectTrack", related_name="projects")
 
     objects = NaturalKeyManager()

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='company',
             name='careers_url',
-            field=models.URLField(blank=True, help_text="The company's careers page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])]),
+            field=models.URLField(blank=True, help_text="The company's careers page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='careers page'),
         ),
         migrations.AlterField(
             model_name='companytrack',
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='conference',
             name='url',
-            field=models.URLField(blank=True, help_text="The conference's own site.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])]),
+            field=models.URLField(blank=True, help_text="The conference's own site.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='site'),
         ),
         migrations.AddField(
             model_name='project',
@@ -109,12 +109,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='project',
             name='url',
-            field=models.URLField(blank=True, help_text="The project's repository or home page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])]),
+            field=models.URLField(blank=True, help_text="The project's repository or home page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='repository'),
         ),
         migrations.AddField(
             model_name='track',
             name='companies_heading',
-            field=models.CharField(blank=True, help_text='The heading above the companies, worded as the chapter does, e.g. “Companies hiring deep retrieval roles”. Blank: “Companies hiring for <name>”.', max_length=120),
+            field=models.CharField(blank=True, help_text='The heading above the companies, worded as the chapter does, e.g. “Companies hiring deep retrieval roles”. Left blank, it reads “Companies hiring for” and the name.', max_length=120),
         ),
         migrations.AddField(
             model_name='track',
@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='track',
             name='chapter_url',
-            field=models.URLField(blank=True, help_text='Link to a full chapter, if one exists.', validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])]),
+            field=models.URLField(blank=True, help_text='Link to a full chapter, if one exists.', validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='full chapter'),
         ),
         migrations.AlterField(
             model_name='track',
@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='track',
             name='slug',
-            field=models.SlugField(help_text="The track's address: /tracks/<slug>/. When you change it, the old address keeps working and sends visitors to the new one.", unique=True),
+            field=models.SlugField(help_text="The end of the track's address, as in /tracks/voice/. When you change it, the old address keeps working and sends visitors to the new one.", unique=True),
         ),
         migrations.CreateModel(
             name='FormerSlug',
@@ -233,7 +233,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=120)),
                 ('slug', models.SlugField()),
                 ('note', models.CharField(blank=True, help_text='Shown in brackets after the name wherever it is listed, e.g. “the original” for Palantir.', max_length=300)),
-                ('careers_url', models.URLField(blank=True, help_text="The company's careers page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])])),
+                ('careers_url', models.URLField(blank=True, help_text="The company's careers page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='careers page')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -283,7 +283,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField()),
                 ('kind', models.CharField(choices=[('academic', 'Academic'), ('industry', 'Industry'), ('community', 'Community')], max_length=12)),
                 ('note', models.CharField(blank=True, help_text='Shown in brackets after the name wherever it is listed, e.g. “London”.', max_length=300)),
-                ('url', models.URLField(blank=True, help_text="The conference's own site.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])])),
+                ('url', models.URLField(blank=True, help_text="The conference's own site.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='site')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -355,7 +355,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=120)),
                 ('slug', models.SlugField()),
                 ('steward', models.CharField(blank=True, help_text='Who keeps it, shown in brackets after the name, e.g. “Hugging Face”.', max_length=120)),
-                ('url', models.URLField(blank=True, help_text="The project's repository or home page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])])),
+                ('url', models.URLField(blank=True, help_text="The project's repository or home page.", validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='repository')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -466,15 +466,15 @@ class Migration(migrations.Migration):
                 ('source_url', models.URLField(blank=True, help_text='The page that confirms this, e.g. an official site or a careers page.', validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='source')),
                 ('reviewed_on', models.DateField(blank=True, help_text='When a curator last checked this against its source. Shown on the site as “reviewed Nov 2026”; after six months it appears under “needs review”.', null=True, verbose_name='last reviewed')),
                 ('number', models.PositiveSmallIntegerField(db_index=True, help_text="Position on every page, 1–9. Typing another track's number moves that track and the ones after it along; you can also drag tracks in the list.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)])),
-                ('slug', models.SlugField(help_text="The track's address: /tracks/<slug>/. When you change it, the old address keeps working and sends visitors to the new one.")),
+                ('slug', models.SlugField(help_text="The end of the track's address, as in /tracks/voice/. When you change it, the old address keeps working and sends visitors to the new one.")),
                 ('name', models.CharField(help_text='As the chapter writes it, casing included.', max_length=80)),
                 ('subtitle', models.CharField(blank=True, help_text='e.g. “RAG at scale”.', max_length=120)),
                 ('owns', models.CharField(help_text='What this specialist owns on a team.', max_length=200)),
                 ('summary', models.TextField(blank=True, help_text='A short introduction in our own words.')),
                 ('pay_premium_note', models.CharField(blank=True, max_length=300)),
-                ('companies_heading', models.CharField(blank=True, help_text='The heading above the companies, worded as the chapter does, e.g. “Companies hiring deep retrieval roles”. Blank: “Companies hiring for <name>”.', max_length=120)),
+                ('companies_heading', models.CharField(blank=True, help_text='The heading above the companies, worded as the chapter does, e.g. “Companies hiring deep retrieval roles”. Left blank, it reads “Companies hiring for” and the name.', max_length=120)),
                 ('hiring_note', models.CharField(blank=True, help_text='Catch-all phrases about who else hires, kept as prose.', max_length=300)),
-                ('chapter_url', models.URLField(blank=True, help_text='Link to a full chapter, if one exists.', validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])])),
+                ('chapter_url', models.URLField(blank=True, help_text='Link to a full chapter, if one exists.', validators=[django.core.validators.URLValidator(message='Enter a web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='full chapter')),
                 ('colour', models.CharField(default='#3b5bdb', help_text="Hex color of the track's badge, e.g. #1c7ed6; white text must stay readable.", max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a hex color such as #1c7ed6.')], verbose_name='color')),
                 ('symbol', models.CharField(default='◆', help_text='One character shown with the name.', max_length=4)),
                 ('published', models.BooleanField(default=True, help_text='Unpublished tracks are hidden from visitors and from the audit; staff can still preview them. Unpublish a track instead of deleting it.')),
