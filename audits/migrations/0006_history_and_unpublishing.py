@@ -6,6 +6,10 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from tracks.migrations._seed_records import noop, refresh_unedited, remember_unedited
+
+SEEDED = ("audits.question", "audits.option", "audits.optionweight")
+
 
 class Migration(migrations.Migration):
 
@@ -16,6 +20,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(remember_unedited(*SEEDED), noop),
         migrations.AddField(
             model_name='option',
             name='published',
@@ -131,4 +136,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(refresh_unedited(*SEEDED), noop),
     ]

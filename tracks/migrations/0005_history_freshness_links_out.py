@@ -7,6 +7,15 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from ._seed_records import noop, refresh_unedited, remember_unedited
+
+
+SEEDED = (
+    "tracks.track", "tracks.skill", "tracks.background", "tracks.company", "tracks.companytrack",
+    "tracks.conference", "tracks.conferencetrack", "tracks.project", "tracks.projecttrack",
+    "tracks.guidesection", "tracks.quickcheckquestion", "tracks.quickcheckoption",
+)
+
 
 def qualifiers_are_notes(apps, schema_editor):
     CompanyTrack = apps.get_model("tracks", "CompanyTrack")
@@ -21,6 +30,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(remember_unedited(*SEEDED), noop),
         migrations.AlterModelOptions(
             name='company',
             options={'ordering': [django.db.models.functions.text.Lower('name')], 'verbose_name_plural': 'companies'},
@@ -492,4 +502,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(refresh_unedited(*SEEDED), noop),
     ]
