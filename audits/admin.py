@@ -52,10 +52,14 @@ class OptionInline(LabeledInline):
             fields.insert(3, "warning")
         return fields
 
-    widgets = {
-        "key": forms.TextInput(attrs={"size": 20}),
-        "label": forms.TextInput(attrs={"size": 50}),
-    }
+    def get_formset(self, request, obj=None, **kwargs):
+        # Reflection rows also carry a warning: their text inputs give it room at 1280 px.
+        reflection = obj is None or obj.step == Question.Step.REFLECTION
+        self.widgets = {
+            "key": forms.TextInput(attrs={"size": 12 if reflection else 20}),
+            "label": forms.TextInput(attrs={"size": 24 if reflection else 50}),
+        }
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(Question)
