@@ -158,7 +158,8 @@ def finish_audit(audit_id, member):
 
 def gather(answers):
     """The member's stored answers, resolved against today's catalogue, for scoring and keeping."""
-    tracks = list(Track.objects.all())
+    # An unpublished track is out of the audit: it is neither scored nor recommended.
+    tracks = list(Track.objects.filter(published=True))
     names = {t.slug: t.name for t in tracks}
     context = answers.get(0, {})
     years = context.get("years", "")

@@ -334,3 +334,21 @@ def test_a_curators_save_is_seen_at_once_on_the_public_page(curator_client):
     client.get("/tracks/voice/"), client.get("/tracks/voice/")
     save_in_admin(curator_client, Track.objects.get(slug="voice"), name="Voice AI")
     assert "Voice AI" in client.get("/tracks/voice/").content.decode()
+
+
+def test_an_unpublished_track_is_never_recommended(member):
+    from answers import RETRIEVAL_ANSWERS
+    from audit_helpers import audit_until
+
+    # A leaning to Retrieval that names no Retrieval choice an unpublished track takes away.
+    answers = {
+        **RETRIEVAL_ANSWERS,
+        0: {"years": "2-3", "tried": ["evals"]},
+        1: {"lost-track-of-time": ["chunking-strategy"], "note": ""},
+        3: {"talks": []},
+    }
+    assert "retrieval" in audit_until(member, 5, answers).result["recommended"]
+    Track.objects.filter(slug="retrieval").update(published=False)
+    result = audit_until(member, 5, answers).result
+    assert "retrieval" not in result["recommended"]
+    assert "Retrieval" not in str(result["explanation"])
