@@ -352,3 +352,9 @@ def test_an_unpublished_track_is_never_recommended(member):
     result = audit_until(member, 5, answers).result
     assert "retrieval" not in result["recommended"]
     assert "Retrieval" not in str(result["explanation"])
+
+
+def test_the_admin_home_leads_to_the_review_list(curator_client):
+    page = curator_client.get("/admin/").content.decode()
+    assert reverse("admin:tracks_needs_review") in page
+    assert "Tracks" in page  # Django's own list of apps is still there
