@@ -1,38 +1,101 @@
-"""Admin: curators edit the audit's questions, options and weights; audits are not theirs to see."""
+"""Admin: curators edit the audit's questions, options and weights, with history and undo;
+audits are not theirs to see. Questions and options are unpublished, never deleted from under
+members' answers."""
 
+from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Audit, Option, OptionWeight, Question
+from tracks.admin import LabeledInline
+
+from .models import Audit, AuditAnswer, Option, OptionWeight, Question
+
+UNPUBLISH = "unpublish it instead"
 
 
-class OptionWeightInline(admin.TabularInline):
+def answered_in(question):
+    """How many audits hold an answer to `question` (drafts included)."""
+    return AuditAnswer.objects.filter(step=question.step, data__has_key=question.slug).count()
+
+
+class ProtectAnswered:
+    """Deletion is refused while members' audits hold answers to the question."""
+
+    delete_confirmation_template = "admin/content_delete_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            question = obj if isinstance(obj, Question) else obj.question
+            if answers := answered_in(question):
+                protected.append(
+                    f"Answers in {answers} member audit{'s' if answers != 1 else ''} to "
+                    f"“{question.prompt}” ({UNPUBLISH})"
+                )
+        return deleted, counts, perms_needed, protected
+
+
+class OptionWeightInline(LabeledInline):
     model = OptionWeight
-    extra = 0
     autocomplete_fields = ["track"]
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(LabeledInline):
     model = Option
-    extra = 0
-    fields = ["order", "key", "label", "warning"]
     show_change_link = True
+    # Options are unpublished, not deleted: members' answers and weights point at them.
+    can_delete = False
+
+    def get_fields(self, request, obj=None):
+        fields = ["order", "key", "label", "published"]
+        if obj is None or obj.step == Question.Step.REFLECTION:
+            fields.insert(3, "warning")
+        return fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Reflection rows also carry a warning: their text inputs give it room at 1280 px.
+        reflection = obj is None or obj.step == Question.Step.REFLECTION
+        self.widgets = {
+            "key": forms.TextInput(attrs={"size": 12 if reflection else 20}),
+            "label": forms.TextInput(attrs={"size": 24 if reflection else 50}),
+        }
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["prompt", "step", "order", "allows_multiple"]
-    list_filter = ["step"]
+class QuestionAdmin(ProtectAnswered, SimpleHistoryAdmin):
+    list_display = ["prompt", "member_step", "order", "allows_multiple", "published"]
+    list_filter = ["step", "published"]
     search_fields = ["prompt", "options__label"]
     prepopulated_fields = {"slug": ["prompt"]}
+    fields = ["step", "order", "prompt", "slug", "help_text", "allows_multiple", "published"]
     inlines = [OptionInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        widgets = {
+            "prompt": forms.TextInput(attrs={"size": 80}),
+            "help_text": forms.TextInput(attrs={"size": 80}),
+        }
+        return super().get_form(request, obj, widgets=widgets, **kwargs)
+
+    @admin.display(description="step", ordering="step")
+    def member_step(self, question):
+        return f"Step {question.position} of 6"
 
 
 @admin.register(Option)
-class OptionAdmin(admin.ModelAdmin):
-    list_display = ["label", "question", "weights_summary", "warning"]
-    list_filter = ["question__step", "question", "warning"]
+class OptionAdmin(ProtectAnswered, SimpleHistoryAdmin):
+    list_display = ["label", "question", "weights_summary", "warning", "published"]
+    list_filter = ["question__step", "published", "question", "warning"]
     search_fields = ["label", "key"]
+    list_select_related = ["question"]
     inlines = [OptionWeightInline]
+
+    def get_fields(self, request, obj=None):
+        fields = ["question", "order", "key", "label", "published"]
+        if obj is None or obj.question.step == Question.Step.REFLECTION:
+            fields.insert(4, "warning")
+        return fields
 
     def get_queryset(self, request):
         return (

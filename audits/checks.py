@@ -20,7 +20,9 @@ from .steps import STEPS
 
 def tracks_missing_evidence():
     """[(track, step)] for every published track that an evidence step cannot point to."""
-    weighted = OptionWeight.objects.filter(weight__gt=0)
+    weighted = OptionWeight.objects.filter(
+        weight__gt=0, option__published=True, option__question__published=True
+    )
     offered = {
         Question.Step.PROBLEMS: set(
             weighted.filter(option__question__step=Question.Step.PROBLEMS).values_list(

@@ -3,8 +3,11 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from tracks.models import NaturalKeyManager, Track
 
@@ -17,28 +20,42 @@ class Question(models.Model):
     audit, not these options or their weights.
     """
 
+    # Stored 0-based like audits/steps.py; labeled as members see them: "Step 2 of 6".
     class Step(models.IntegerChoices):
-        PROBLEMS = 1, "Step 2: problems that made you lose track of time"
-        READING = 2, "Step 3: what you read in your free time"
-        TALKS = 3, "Step 4: talk topics (beside the conference sessions)"
-        REFLECTION = 5, "Step 6: reflection"
+        PROBLEMS = 1, "Step 2 of 6: problems that made you lose track of time"
+        READING = 2, "Step 3 of 6: what you read in your free time"
+        TALKS = 3, "Step 4 of 6: talk topics (beside the conference sessions)"
+        REFLECTION = 5, "Step 6 of 6: reflection"
 
     slug = models.SlugField(unique=True)
-    step = models.PositiveSmallIntegerField(choices=Step.choices)
-    order = models.PositiveSmallIntegerField(default=0)
+    step = models.PositiveSmallIntegerField(
+        choices=Step.choices, help_text="The screen of the audit that asks this question."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position on its step.")
     prompt = models.CharField(max_length=300)
     help_text = models.CharField(max_length=300, blank=True)
     allows_multiple = models.BooleanField(
         default=True, help_text="Several options may be chosen (curiosity questions)."
     )
+    published = models.BooleanField(
+        default=True,
+        help_text="Unpublished questions are no longer asked; past results keep their answers. "
+        "Unpublish a question instead of deleting it.",
+    )
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["step", "order", "id"]
 
     def __str__(self):
-        return f"Step {self.step + 1}: {self.prompt}"
+        return f"Step {self.position}: {self.prompt}"
+
+    @property
+    def position(self):
+        """The step's number as members see it (1-based)."""
+        return self.step + 1
 
     def natural_key(self):
         return (self.slug,)
@@ -51,8 +68,10 @@ class Option(models.Model):
         DAY_JOB = "day_job", "The day job will not allow depth"
         TREND = "trend", "Picked because it is hot this quarter"
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
-    key = models.SlugField(max_length=60)
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="options")
+    key = models.SlugField(
+        max_length=60, help_text="Stored with members' answers: keep it once the option is live."
+    )
     order = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(max_length=200)
     warning = models.CharField(
@@ -61,9 +80,14 @@ class Option(models.Model):
         blank=True,
         help_text="Reflection answers only: the warning this answer raises.",
     )
+    published = models.BooleanField(
+        default=True,
+        help_text="Unpublished options are no longer offered. Unpublish instead of deleting.",
+    )
     tracks = models.ManyToManyField(Track, through="OptionWeight", related_name="audit_options")
 
     objects = NaturalKeyManager("question__slug", "key")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question__step", "question__order", "order", "id"]
@@ -74,6 +98,10 @@ class Option(models.Model):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        if self.warning and self.question_id and self.question.step != Question.Step.REFLECTION:
+            raise ValidationError({"warning": "Only reflection answers (step 6) raise warnings."})
+
     def natural_key(self):
         return (*self.question.natural_key(), self.key)
 
@@ -81,11 +109,17 @@ class Option(models.Model):
 
 
 class OptionWeight(models.Model):
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="weights")
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="option_weights")
-    weight = models.PositiveSmallIntegerField(default=2)
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="weights")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="option_weights")
+    weight = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(5)],
+        help_text="How strongly choosing this option points to the track (1 weak, 2 usual, "
+        "up to 5).",
+    )
 
     objects = NaturalKeyManager("option__question__slug", "option__key", "track__slug")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["option", "track__number"]

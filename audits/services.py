@@ -176,7 +176,7 @@ def next_steps(recommended):
                 "conferences": [s.label for s in track.sessions.all()],
                 "projects": [listing.project.name for listing in track.project_listings.all()],
                 "companies": [
-                    {"name": h.company.name, "slug": h.company.slug, "team": h.team}
+                    {"name": h.company.name, "slug": h.company.slug, "qualifier": h.qualifier}
                     for h in track.hiring.all()
                 ],
                 "become_the_person": become_the_person(track.name, skills),
@@ -187,11 +187,12 @@ def next_steps(recommended):
 
 
 def become_the_person(track_name, skills):
-    first = skills[0] if skills else track_name.lower()
+    # Track names keep their casing ("Safety / responsible AI", "FDE"), as the chapter writes them.
+    first = skills[0] if skills else track_name
     second = skills[1] if len(skills) > 1 else first
     return [
         f"Ask to own the next decision about {first} on your team.",
-        f"Write the team's evaluation suite for its {track_name.lower()} work.",
+        f"Write the team's evaluation suite for its {track_name} work.",
         f"Give a brown-bag talk on {second}.",
         "Keep at it for three months: being the person your team brings these problems to "
         "counts for more than a new title.",

@@ -155,7 +155,9 @@ class QuestionsForm(StepForm):
     ordered = True  # options sorted by label, so their order says nothing about tracks
 
     def load_choices(self):
-        questions = Question.objects.filter(step=self.step_number).prefetch_related("options")
+        questions = Question.objects.filter(step=self.step_number, published=True).prefetch_related(
+            Prefetch("options", queryset=Option.objects.filter(published=True))
+        )
         for question in questions:
             options = question.options.all()
             if self.ordered:
@@ -179,7 +181,9 @@ class QuestionsForm(StepForm):
     def chosen_options(cls, data):
         """The options picked in `data`, with their questions and weights."""
         options = (
-            Option.objects.filter(question__step=cls.step_number)
+            Option.objects.filter(
+                question__step=cls.step_number, published=True, question__published=True
+            )
             .select_related("question")
             .prefetch_related("weights__track")
         )
@@ -334,7 +338,10 @@ class CompaniesForm(StepForm):
     def read(data, tracks):
         slugs = set(data.get("companies", []))
         companies = Company.objects.filter(slug__in=slugs).prefetch_related(
-            Prefetch("hiring", queryset=CompanyTrack.objects.select_related("track"))
+            Prefetch(
+                "hiring",
+                queryset=CompanyTrack.objects.filter(track__published=True).select_related("track"),
+            )
         )
         return Reading(
             evidence={
@@ -445,7 +452,8 @@ def step_form(number, data=None, stored=None, **options):
 def read_answers(answers):
     """The stored answers ({step: data}), resolved against today's catalogue: the scoring's
     input and the snapshot kept with the result."""
-    tracks = list(Track.objects.all())
+    # An unpublished track is out of the audit: it is neither scored nor recommended.
+    tracks = list(Track.objects.filter(published=True))
     evidence, snapshot = {}, {}
     for step in STEPS:
         reading = step.form_class.read(answers.get(step.number, {}), tracks)

@@ -51,7 +51,9 @@ def grow_catalogue(factor=10):
         )
         project = Project.objects.create(name=f"Extra Project {n}", slug=f"extra-project-{n}")
         for track in tracks[: 1 + n % 9]:
-            CompanyTrack.objects.create(company=company, track=track, team="extra")
+            CompanyTrack.objects.create(
+                company=company, track=track, qualifier="extra", qualifier_kind="note"
+            )
             ConferenceTrack.objects.create(conference=conference, track=track, session="s")
             ProjectTrack.objects.create(project=project, track=track)
         Skill.objects.create(track=tracks[n % 9], name=f"extra skill {n}")

@@ -19,8 +19,15 @@ from django.test import Client
 from django.urls import reverse
 
 from audits import services
-from audits.models import Audit, AuditAnswer, Option, Question
-from tracks.models import Company, Conference, Track
+from audits.models import Audit, AuditAnswer, Option, OptionWeight, Question
+from tracks.models import (
+    Company,
+    CompanyTrack,
+    Conference,
+    ConferenceTrack,
+    ProjectTrack,
+    Track,
+)
 
 pytestmark = pytest.mark.usefixtures("content")
 
@@ -259,7 +266,11 @@ EDITS = {
             colour=lambda t: "#000000",
             symbol=lambda t: "?",
         ),
-        lambda: Track.objects.all().delete(),
+        # Tracks are protected while anything points at them: an operator removes that first.
+        lambda: [
+            model.objects.all().delete()
+            for model in (OptionWeight, CompanyTrack, ConferenceTrack, ProjectTrack, Track)
+        ],
     ),
     "companies": (
         lambda: rename(
@@ -283,7 +294,7 @@ EDITS = {
             prompt=lambda q: f"{q.prompt} (renamed)",
             slug=lambda q: f"{q.slug}-renamed",
         ),
-        lambda: Question.objects.all().delete(),
+        lambda: [model.objects.all().delete() for model in (OptionWeight, Option, Question)],
     ),
     "options": (
         lambda: rename(
@@ -291,7 +302,7 @@ EDITS = {
             label=lambda o: f"{o.label} (renamed)",
             key=lambda o: f"{o.key}-renamed",
         ),
-        lambda: Option.objects.all().delete(),
+        lambda: [model.objects.all().delete() for model in (OptionWeight, Option)],
     ),
 }
 

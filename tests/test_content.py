@@ -46,7 +46,9 @@ def load_content():
 
 def teams(company_slug):
     return dict(
-        CompanyTrack.objects.filter(company__slug=company_slug).values_list("track__slug", "team")
+        CompanyTrack.objects.filter(company__slug=company_slug).values_list(
+            "track__slug", "qualifier"
+        )
     )
 
 
@@ -133,7 +135,7 @@ def test_catch_all_phrases_are_notes_not_companies(content):
 def test_company_order_follows_the_chapter(content):
     agents = CompanyTrack.objects.filter(track__slug="agents").order_by("order")
     assert [ct.company.name for ct in agents][:4] == ["Sierra", "Decagon", "Cresta", "Cognition"]
-    assert agents[3].team == "Devin"
+    assert agents[3].qualifier == "Devin"
 
 
 def test_neurips_spans_several_tracks_with_sessions(content):
@@ -171,7 +173,7 @@ def test_five_mistakes_and_three_timeline_stages(content):
     assert [t.label for t in timeline] == ["Year 1", "Year 2–3", "Year 5+"]
     for kind in ["summary", "plain", "wrong_reason", "highlight", "comp_note", "chapters", "audit"]:
         assert GuideSection.objects.filter(kind=kind).count() == 1, kind
-    assert GuideSection.objects.get(kind="next").link_text == "AI system-design interviews"
+    assert GuideSection.objects.get(kind="next").title == "Next: AI system-design interviews"
 
 
 def test_each_quick_check_question_has_exactly_one_right_option(content):

@@ -5,6 +5,7 @@ transaction), then loads the seed content again so the tests after it still have
 """
 
 import io
+from json import loads as json_loads
 
 import pytest
 from django.apps import apps
@@ -74,3 +75,37 @@ def test_migrate_creates_the_database_cache_table_whatever_cache_is_configured(s
     # started later without REDIS_URL falls back to this table and must find it.
     assert "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]
     assert settings.DATABASE_CACHE_TABLE in connection.introspection.table_names()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_still_knows_its_rows_after_a_migration_adds_fields():
+    """Rows nobody edited keep being the seed's (it brings them up to date); a curator's edit
+    is still kept. A new field changes every row's digest: the migration carries them over."""
+    from tracks.migrations._seed_records import row_digest
+    from tracks.seeding import seed_content
+
+    seed_content()  # a transactional test starts from an empty database
+    before = [
+        ("tracks", "0004_cache_table_by_name"),
+        ("audits", "0005_answer_audit_index_covered_by_unique"),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    # As the seed of that release left it: each record holds the digest of its row then.
+    OldTrack, SeedRecord = old.get_model("tracks", "Track"), old.get_model("tracks", "SeedRecord")
+    for record in SeedRecord.objects.filter(model="tracks.track"):
+        row = OldTrack.objects.get(slug=json_loads(record.natural_key)[0])
+        record.digest = row_digest(row)
+        record.save()
+    OldTrack.objects.filter(slug="voice").update(owns="Edited by a curator.")
+
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    report = seed_content()
+
+    assert [kept for kept in report.kept if "tracks.track" in kept] == ['tracks.track ["voice"]']
+    assert Track.objects.get(slug="voice").owns == "Edited by a curator."
+    assert (
+        Track.objects.get(slug="safety").companies_heading == "Companies hiring deep safety roles"
+    )
+    seed_content(force=True)  # the catalogue as the tests after this one expect it

@@ -23,7 +23,9 @@ def seed(*args):
 def table_snapshot():
     return {
         "tracks": list(Track.objects.values_list("slug", "name", "owns", "colour")),
-        "hiring": list(CompanyTrack.objects.values_list("company__slug", "track__slug", "team")),
+        "hiring": list(
+            CompanyTrack.objects.values_list("company__slug", "track__slug", "qualifier")
+        ),
         "options": list(Option.objects.values_list("question__slug", "key", "label")),
     }
 

@@ -1,8 +1,22 @@
-"""Django admin for curators: every piece of catalogue content, edited where it belongs."""
+"""Django admin for curators: every piece of catalogue content, edited where it belongs, with
+its history (who changed what, and undo) and nothing a curator can break by accident."""
 
+import datetime
+
+from adminsortable2.admin import SortableAdminMixin
+from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.staticfiles import finders
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Background,
     Company,
@@ -22,60 +36,184 @@ admin.site.site_header = "careerguide curators"
 admin.site.site_title = "careerguide admin"
 admin.site.index_title = "Content"
 
+# Content not checked against its source for this long is listed under "needs review".
+REVIEW_AFTER = datetime.timedelta(days=182)
 
-class SkillInline(admin.TabularInline):
+
+def review_due():
+    """Rows never reviewed, or last reviewed more than six months ago."""
+    cutoff = timezone.localdate() - REVIEW_AFTER
+    return Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=cutoff)
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Needs review (6 months or never)"), ("fresh", "Reviewed recently")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(review_due())
+        if self.value() == "fresh":
+            return queryset.exclude(review_due())
+        return queryset
+
+
+def sized(**sizes):
+    """Text inputs of a given width, so that an inline's row fits a 1280 px screen."""
+    return {name: forms.TextInput(attrs={"size": size}) for name, size in sizes.items()}
+
+
+# Fields every reviewed row shows together, at the end of its form.
+FRESHNESS = ("Source and review", {"fields": ["source_url", "reviewed_on"]})
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """History with a diff of each change and revert, for every piece of content."""
+
+    history_list_display = []
+
+
+class LabeledFormSet(BaseInlineFormSet):
+    """A tabular inline's column heading is not a label: each input is named for screen
+    readers, with its row ("Name, row 2")."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f", row {index + 1}" if index is not None else ", new row"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                label = "Delete" if name == "DELETE" else capfirst(field.label or name)
+                field.widget.attrs["aria-label"] = f"{label}{row}"
+
+
+class LabeledInline(admin.TabularInline):
+    """A compact tabular inline with named inputs; `widgets` sets the width of text inputs."""
+
+    formset = LabeledFormSet
+    extra = 0
+    widgets = {}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, widgets=self.widgets, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A row picks a track or a company; adding, changing or deleting one happens on its
+        # own page, not through four icons on every row.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
+
+# Inlines on a track -----------------------------------------------------------------------
+
+
+class SkillInline(LabeledInline):
     model = Skill
-    extra = 0
     fields = ["order", "name", "tools"]
+    widgets = sized(name=28, tools=48)
 
 
-class BackgroundInline(admin.TabularInline):
+class BackgroundInline(LabeledInline):
     model = Background
-    extra = 0
     fields = ["order", "name"]
+    widgets = sized(name=60)
 
 
-class CompanyTrackInline(admin.TabularInline):
+class TrackCompanyInline(LabeledInline):
     model = CompanyTrack
-    extra = 0
-    autocomplete_fields = ["company", "track"]
-    fields = ["order", "company", "track", "team"]
+    # The source and review date are set on the link's own page ("Change"): a row stays narrow.
+    fields = ["order", "company", "qualifier", "qualifier_kind", "reviewed_on"]
+    readonly_fields = ["reviewed_on"]
+    show_change_link = True
+    autocomplete_fields = ["company"]
+    widgets = sized(qualifier=22)
+    classes = ["collapse"]
+    verbose_name_plural = "companies hiring for this track"
 
 
-class ConferenceTrackInline(admin.TabularInline):
+class TrackConferenceInline(LabeledInline):
     model = ConferenceTrack
-    extra = 0
-    autocomplete_fields = ["conference", "track"]
-    fields = ["order", "conference", "track", "session"]
+    fields = ["order", "conference", "session"]
+    autocomplete_fields = ["conference"]
+    widgets = sized(session=40)
+    classes = ["collapse"]
+    verbose_name_plural = "conferences worth attending for this track"
 
 
-class ProjectTrackInline(admin.TabularInline):
+class TrackProjectInline(LabeledInline):
     model = ProjectTrack
-    extra = 0
-    autocomplete_fields = ["project", "track"]
-    fields = ["order", "project", "track", "note"]
+    fields = ["order", "project", "note"]
+    autocomplete_fields = ["project"]
+    widgets = sized(note=40)
+    classes = ["collapse"]
+    verbose_name_plural = "open-source projects listed under this track"
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "owns", "skill_count", "company_count", "published"]
-    list_display_links = ["number", "name"]
-    list_editable = ["published"]
-    list_filter = ["published"]
+class TrackAdmin(SortableAdminMixin, ContentAdmin):
+    delete_confirmation_template = "admin/content_delete_confirmation.html"
+    # "number" becomes django-admin-sortable2's drag handle; "position" shows the number itself.
+    list_display = [
+        "number",
+        "position",
+        "name",
+        "skill_count",
+        "company_count",
+        "published",
+        "reviewed_on",
+    ]
+    list_display_links = ["name"]
+    ordering = ["number", "id"]
+    list_filter = ["published", ReviewFilter]
     search_fields = ["name", "owns", "skills__name", "skills__tools"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [
         SkillInline,
         BackgroundInline,
-        CompanyTrackInline,
-        ConferenceTrackInline,
-        ProjectTrackInline,
+        TrackCompanyInline,
+        TrackConferenceInline,
+        TrackProjectInline,
     ]
+    form_widgets = sized(
+        owns=70, pay_premium_note=90, companies_heading=50, hiring_note=90, chapter_url=60
+    )
     fieldsets = [
-        (None, {"fields": ["number", "name", "slug", "subtitle", "owns", "summary", "published"]}),
-        ("Notes", {"fields": ["pay_premium_note", "hiring_note", "chapter_url"]}),
-        ("Look", {"fields": ["colour", "symbol"]}),
+        ("The track", {"fields": ["number", "name", "slug", "subtitle", "owns", "published"]}),
+        (
+            "What its page says",
+            {
+                "fields": [
+                    "summary",
+                    "pay_premium_note",
+                    "companies_heading",
+                    "hiring_note",
+                    "chapter_url",
+                ]
+            },
+        ),
+        FRESHNESS,
+        ("Badge", {"fields": ["colour", "symbol"], "classes": ["collapse"]}),
     ]
+
+    @property
+    def media(self):
+        # django-admin-sortable2 2.3.1 swaps Django's actions.js for a patched copy named after
+        # the Django version, and ships none for 6.1 (a 500 with hashed static names). The patch
+        # only matters with list_editable, which this list does not use: keep Django's own.
+        media = super().media
+
+        def missing_actions(asset):
+            path = asset if isinstance(asset, str) else asset._path
+            return path.startswith("adminsortable2/js/actions-") and not finders.find(path)
+
+        js = ["admin/js/actions.js" if missing_actions(asset) else asset for asset in media._js]
+        return forms.Media(css=media._css, js=js)
 
     def get_queryset(self, request):
         return (
@@ -87,6 +225,13 @@ class TrackAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, widgets=self.form_widgets, **kwargs)
+
+    @admin.display(description="no.")
+    def position(self, track):
+        return track.number
+
     @admin.display(description="skills", ordering="skill_total")
     def skill_count(self, track):
         return track.skill_total
@@ -95,13 +240,94 @@ class TrackAdmin(admin.ModelAdmin):
     def company_count(self, track):
         return track.company_total
 
+    def save_model(self, request, obj, form, change):
+        # Compared with the stored row, not the form: a revert from history changes fields too.
+        stored = (
+            Track.objects.filter(pk=obj.pk).values("slug", "number").first() if change else None
+        )
+        super().save_model(request, obj, form, change)
+        if change and stored and stored["number"] != obj.number:
+            services.place_track(obj)
+        if change and stored and stored["slug"] != obj.slug:
+            services.keep_old_address(obj, stored["slug"])
+
+    def _update_order(self, updated_items, extra_model_filters):
+        """Drag and drop: each moved track is saved, so its history and the cache follow."""
+        tracks = Track.objects.in_bulk([pk for pk, _number in updated_items])
+        for pk, number in updated_items:
+            track = tracks[int(pk)]
+            if track.number != number:
+                track.number = number
+                track.save(update_fields=["number"])
+        return len(updated_items)
+
+    def get_urls(self):
+        return [
+            path(
+                "needs-review/",
+                self.admin_site.admin_view(self.needs_review_view),
+                name="tracks_needs_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def needs_review_view(self, request):
+        """Everything with a source to check that nobody has reviewed for six months."""
+        lists = []
+        for model, related in [
+            (Track, []),
+            (CompanyTrack, ["company", "track"]),
+            (Conference, []),
+            (Project, []),
+        ]:
+            opts = model._meta
+            if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                continue
+            rows = model.objects.filter(review_due())
+            if related:
+                rows = rows.select_related(*related)
+            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            lists.append(
+                {
+                    "title": opts.verbose_name_plural,
+                    "rows": [
+                        (row, reverse(f"admin:tracks_{opts.model_name}_change", args=[row.pk]))
+                        for row in rows
+                    ],
+                    "changelist": f"{changelist}?review=due",
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Needs review",
+            "subtitle": None,
+            "opts": self.model._meta,
+            "lists": lists,
+            "cutoff": timezone.localdate() - REVIEW_AFTER,
+        }
+        return TemplateResponse(request, "admin/tracks/needs_review.html", context)
+
+
+# Companies, conferences and projects, each with the tracks it is listed under ---------------
+
+
+class CompanyTrackInline(LabeledInline):
+    model = CompanyTrack
+    fields = ["order", "track", "qualifier", "qualifier_kind", "reviewed_on"]
+    readonly_fields = ["reviewed_on"]
+    show_change_link = True
+    autocomplete_fields = ["track"]
+    widgets = sized(qualifier=22)
+    verbose_name_plural = "tracks it hires for"
+
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ContentAdmin):
     list_display = ["name", "track_list", "note"]
-    search_fields = ["name", "note", "hiring__team"]
+    search_fields = ["name", "note", "hiring__qualifier"]
     list_filter = ["tracks"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "note", "careers_url"]
     inlines = [CompanyTrackInline]
 
     def get_queryset(self, request):
@@ -110,16 +336,26 @@ class CompanyAdmin(admin.ModelAdmin):
     @admin.display(description="hires for")
     def track_list(self, company):
         return ", ".join(
-            f"{h.track.name} ({h.team})" if h.team else h.track.name for h in company.hiring.all()
+            f"{h.track.name} ({h.qualifier})" if h.qualifier else h.track.name
+            for h in company.hiring.all()
         )
 
 
+class ConferenceTrackInline(LabeledInline):
+    model = ConferenceTrack
+    fields = ["order", "track", "session"]
+    autocomplete_fields = ["track"]
+    widgets = sized(session=40)
+    verbose_name_plural = "tracks it is worth attending for"
+
+
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "session_list", "note"]
-    list_filter = ["kind", "tracks"]
+class ConferenceAdmin(ContentAdmin):
+    list_display = ["name", "kind", "session_list", "note", "reviewed_on"]
+    list_filter = ["kind", ReviewFilter, "tracks"]
     search_fields = ["name", "note", "sessions__session"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [(None, {"fields": ["name", "slug", "kind", "note", "url"]}), FRESHNESS]
     inlines = [ConferenceTrackInline]
 
     def get_queryset(self, request):
@@ -133,12 +369,21 @@ class ConferenceAdmin(admin.ModelAdmin):
         )
 
 
+class ProjectTrackInline(LabeledInline):
+    model = ProjectTrack
+    fields = ["order", "track", "note"]
+    autocomplete_fields = ["track"]
+    widgets = sized(note=40)
+    verbose_name_plural = "tracks it is listed under"
+
+
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "steward", "track_list"]
-    list_filter = ["tracks"]
+class ProjectAdmin(ContentAdmin):
+    list_display = ["name", "steward", "track_list", "url", "reviewed_on"]
+    list_filter = [ReviewFilter, "tracks"]
     search_fields = ["name", "steward"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [(None, {"fields": ["name", "slug", "steward", "url"]}), FRESHNESS]
     inlines = [ProjectTrackInline]
 
     def get_queryset(self, request):
@@ -150,7 +395,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(ContentAdmin):
     list_display = ["name", "tools", "track", "order"]
     list_filter = ["track"]
     search_fields = ["name", "tools"]
@@ -158,7 +403,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(Background)
-class BackgroundAdmin(admin.ModelAdmin):
+class BackgroundAdmin(ContentAdmin):
     list_display = ["name", "track", "order"]
     list_filter = ["track"]
     search_fields = ["name"]
@@ -166,31 +411,51 @@ class BackgroundAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuideSection)
-class GuideSectionAdmin(admin.ModelAdmin):
+class GuideSectionAdmin(ContentAdmin):
     list_display = ["title", "kind", "label", "order"]
     list_filter = ["kind"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["kind", "order", "label", "title", "slug", "body"]}),
+        ("Link", {"fields": ["link_url", "link_text"]}),
+    ]
 
 
-class QuickCheckOptionInline(admin.TabularInline):
+class QuickCheckOptionInline(LabeledInline):
     model = QuickCheckOption
-    extra = 0
     fields = ["order", "key", "text", "is_correct"]
+    widgets = sized(key=8, text=70)
 
 
 @admin.register(QuickCheckQuestion)
-class QuickCheckQuestionAdmin(admin.ModelAdmin):
+class QuickCheckQuestionAdmin(ContentAdmin):
     list_display = ["prompt", "order"]
     search_fields = ["prompt", "explanation"]
     prepopulated_fields = {"slug": ["prompt"]}
     inlines = [QuickCheckOptionInline]
 
 
-# Registered so the inlines' autocomplete widgets can search them; edited on their parents.
-for through_model in (CompanyTrack, ConferenceTrack, ProjectTrack):
+@admin.register(CompanyTrack)
+class CompanyTrackAdmin(ContentAdmin):
+    """Each company link, with its qualifier and review date; also serves the autocomplete."""
+
+    list_display = ["__str__", "qualifier_kind", "reviewed_on"]
+    list_filter = [ReviewFilter, "qualifier_kind", "track"]
+    list_select_related = ["company", "track"]
+    search_fields = ["company__name", "qualifier"]
+    autocomplete_fields = ["company", "track"]
+    fieldsets = [
+        (None, {"fields": ["company", "track", "order", "qualifier", "qualifier_kind"]}),
+        FRESHNESS,
+    ]
+
+
+# Registered so that their history can be read; edited on their parents.
+for through_model in (ConferenceTrack, ProjectTrack):
     admin.site.register(
         through_model,
+        ContentAdmin,
         list_display=["__str__", "track"],
         list_filter=["track"],
         list_select_related=["track"],

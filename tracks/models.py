@@ -1,8 +1,51 @@
 """The catalogue: the nine tracks and what hangs off them, as curators keep it."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+# Links out are plain web pages: no javascript:, data: or ftp: addresses.
+web_address = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+# Links inside the guide stay on this site.
+site_path = RegexValidator(
+    r"^/(?!/)\S*$", "Enter a path on this site starting with “/”, e.g. /tracks/voice/."
+)
+
+
+def link_field(verbose_name, help_text):
+    return models.URLField(verbose_name, blank=True, validators=[web_address], help_text=help_text)
+
+
+class Freshness(models.Model):
+    """Where a fact was checked and when: shown on public pages, listed when it grows old."""
+
+    source_url = models.URLField(
+        "source",
+        blank=True,
+        validators=[web_address],
+        help_text="The page that confirms this, e.g. an official site or a careers page.",
+    )
+    reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="When a curator last checked this against its source. Shown on the site as "
+        "“reviewed Nov 2026”; after six months it appears under “needs review”.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class NaturalKeyManager(models.Manager):
@@ -16,32 +59,57 @@ class NaturalKeyManager(models.Manager):
         return self.get(**dict(zip(self.natural_key_fields, values, strict=True)))
 
 
-class Track(models.Model):
-    number = models.PositiveSmallIntegerField(unique=True, help_text="Order on every page, 1–9.")
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80)
+class Track(Freshness):
+    number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        db_index=True,
+        help_text="Position on every page, 1–9. Typing another track's number moves that track "
+        "and the ones after it along; you can also drag tracks in the list.",
+    )
+    slug = models.SlugField(
+        unique=True,
+        help_text="The end of the track's address, as in /tracks/voice/. When you change it, the "
+        "old address "
+        "keeps working and sends visitors to the new one.",
+    )
+    name = models.CharField(max_length=80, help_text="As the chapter writes it, casing included.")
     subtitle = models.CharField(max_length=120, blank=True, help_text="e.g. “RAG at scale”.")
     owns = models.CharField(max_length=200, help_text="What this specialist owns on a team.")
     summary = models.TextField(blank=True, help_text="A short introduction in our own words.")
     pay_premium_note = models.CharField(max_length=300, blank=True)
+    companies_heading = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The heading above the companies, worded as the chapter does, e.g. “Companies "
+        "hiring deep retrieval roles”. Left blank, it reads “Companies hiring for” and the name.",
+    )
     hiring_note = models.CharField(
         max_length=300,
         blank=True,
         help_text="Catch-all phrases about who else hires, kept as prose.",
     )
-    chapter_url = models.URLField(blank=True, help_text="Link to a full chapter, if one exists.")
+    chapter_url = link_field("full chapter", "Link to a full chapter, if one exists.")
     colour = models.CharField(
-        max_length=7, default="#3b5bdb", help_text="Hex colour, e.g. #1c7ed6."
+        "color",
+        max_length=7,
+        default="#3b5bdb",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a hex color such as #1c7ed6.")],
+        help_text="Hex color of the track's badge, e.g. #1c7ed6; white text must stay readable.",
     )
     symbol = models.CharField(
         max_length=4, default="◆", help_text="One character shown with the name."
     )
-    published = models.BooleanField(default=True)
+    published = models.BooleanField(
+        default=True,
+        help_text="Unpublished tracks are hidden from visitors and from the audit; staff can "
+        "still preview them. Unpublish a track instead of deleting it.",
+    )
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["number"]
+        ordering = ["number", "id"]
 
     def __str__(self):
         return f"{self.number}. {self.name}"
@@ -51,6 +119,25 @@ class Track(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def companies_title(self):
+        return self.companies_heading or f"Companies hiring for {self.name}"
+
+    @property
+    def summary_paragraphs(self):
+        return [p.strip() for p in self.summary.split("\n\n") if p.strip()]
+
+
+class FormerSlug(models.Model):
+    """An address a track had before its slug changed: it answers with a redirect to the track."""
+
+    slug = models.SlugField(unique=True)
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="former_slugs")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"/tracks/{self.slug}/ → {self.track.slug}"
 
 
 class Skill(models.Model):
@@ -62,6 +149,7 @@ class Skill(models.Model):
     )
 
     objects = NaturalKeyManager("track__slug", "name")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["track__number", "order", "id"]
@@ -84,6 +172,7 @@ class Background(models.Model):
     name = models.CharField(max_length=200)
 
     objects = NaturalKeyManager("track__slug", "name")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["track__number", "order", "id"]
@@ -104,14 +193,19 @@ class Company(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
     note = models.CharField(
-        max_length=300, blank=True, help_text="e.g. “the original” for Palantir."
+        max_length=300,
+        blank=True,
+        help_text="Shown in brackets after the name wherever it is listed, e.g. “the original” "
+        "for Palantir.",
     )
+    careers_url = link_field("careers page", "The company's careers page.")
     tracks = models.ManyToManyField(Track, through="CompanyTrack", related_name="companies")
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]
         verbose_name_plural = "companies"
 
     def __str__(self):
@@ -128,26 +222,61 @@ class Company(models.Model):
         return (self.slug,)
 
 
-class CompanyTrack(models.Model):
-    """A company hires deep roles for a track, sometimes in one named team."""
+class Qualifier(models.TextChoices):
+    """What the words after a company's name are: a team, a product, or a plain note."""
+
+    TEAM = "team", "Team"
+    PRODUCT = "product", "Product"
+    NOTE = "note", "Note"
+
+
+class CompanyTrack(Freshness):
+    """A company hires deep roles for a track, sometimes for one team or product of it."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="hiring")
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="hiring")
-    team = models.CharField(max_length=120, blank=True, help_text="e.g. “Claude Code”.")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="hiring")
+    qualifier = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Words the chapter puts in brackets, e.g. “Claude Code” or “post-training”.",
+    )
+    qualifier_kind = models.CharField(
+        "kind",
+        max_length=10,
+        choices=Qualifier.choices,
+        blank=True,
+        help_text="A team (“post-training”), a product (“Claude Code”) or a note "
+        "(“document AI”). Only teams are labeled “Team:” on the site.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = NaturalKeyManager("company__slug", "track__slug")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["track__number", "order", "id"]
-        verbose_name = "company hiring for a track"
+        verbose_name = "hiring company"
+        verbose_name_plural = "hiring companies"
         constraints = [
             models.UniqueConstraint(fields=["company", "track"], name="unique_company_per_track")
         ]
 
     def __str__(self):
-        team = f" — {self.team}" if self.team else ""
-        return f"{self.company}{team} ({self.track.name})"
+        qualifier = f" ({self.qualifier})" if self.qualifier else ""
+        return f"{self.company}{qualifier} for {self.track.name}"
+
+    @property
+    def brackets(self):
+        """What follows the company's name where it is listed: its qualifier and its note."""
+        return "; ".join(part for part in (self.qualifier, self.company.note) if part)
+
+    def clean(self):
+        if self.qualifier and not self.qualifier_kind:
+            raise ValidationError(
+                {"qualifier_kind": "Say whether these words name a team, a product or a note."}
+            )
+        if self.qualifier_kind and not self.qualifier:
+            self.qualifier_kind = ""
 
     def natural_key(self):
         return (*self.company.natural_key(), *self.track.natural_key())
@@ -155,7 +284,7 @@ class CompanyTrack(models.Model):
     natural_key.dependencies = ["tracks.company", "tracks.track"]
 
 
-class Conference(models.Model):
+class Conference(Freshness):
     class Kind(models.TextChoices):
         ACADEMIC = "academic", "Academic"
         INDUSTRY = "industry", "Industry"
@@ -164,13 +293,19 @@ class Conference(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown in brackets after the name wherever it is listed, e.g. “London”.",
+    )
+    url = link_field("site", "The conference's own site.")
     tracks = models.ManyToManyField(Track, through="ConferenceTrack", related_name="conferences")
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]
 
     def __str__(self):
         return self.name
@@ -190,15 +325,17 @@ class ConferenceTrack(models.Model):
     """A conference is worth attending for a track, often for one session of it."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="sessions")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="sessions")
     session = models.CharField(max_length=160, blank=True, help_text="e.g. “agent workshops”.")
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = NaturalKeyManager("conference__slug", "track__slug")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["track__number", "order", "id"]
-        verbose_name = "conference session for a track"
+        verbose_name = "conference session"
+        verbose_name_plural = "conference sessions"
         constraints = [
             models.UniqueConstraint(
                 fields=["conference", "track"], name="unique_conference_per_track"
@@ -218,16 +355,22 @@ class ConferenceTrack(models.Model):
     natural_key.dependencies = ["tracks.conference", "tracks.track"]
 
 
-class Project(models.Model):
+class Project(Freshness):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
-    steward = models.CharField(max_length=120, blank=True, help_text="e.g. “Hugging Face”.")
+    steward = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Who keeps it, shown in brackets after the name, e.g. “Hugging Face”.",
+    )
+    url = link_field("repository", "The project's repository or home page.")
     tracks = models.ManyToManyField(Track, through="ProjectTrack", related_name="projects")
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]
         verbose_name = "open-source project"
 
     def __str__(self):
@@ -246,21 +389,32 @@ class Project(models.Model):
 
 class ProjectTrack(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="listings")
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="project_listings")
-    note = models.CharField(max_length=160, blank=True, help_text="e.g. “red-team templates”.")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="project_listings")
+    note = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Shown in brackets under this track only, e.g. “red-team templates”.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = NaturalKeyManager("project__slug", "track__slug")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["track__number", "order", "id"]
-        verbose_name = "project listed under a track"
+        verbose_name = "project listing"
+        verbose_name_plural = "project listings"
         constraints = [
             models.UniqueConstraint(fields=["project", "track"], name="unique_project_per_track")
         ]
 
     def __str__(self):
         return f"{self.project.name} ({self.track.name})"
+
+    @property
+    def brackets(self):
+        """What follows the project's name under this track: its steward and the note."""
+        return "; ".join(part for part in (self.project.steward, self.note) if part)
 
     def natural_key(self):
         return (*self.project.natural_key(), *self.track.natural_key())
@@ -287,10 +441,16 @@ class GuideSection(models.Model):
     label = models.CharField(max_length=60, blank=True, help_text="e.g. “Year 2–3”.")
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Plain text; blank lines separate paragraphs.")
-    link_url = models.CharField(max_length=200, blank=True)
+    link_url = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[site_path],
+        help_text="A page of this site, e.g. /tracks/voice/. Links to other sites are refused.",
+    )
     link_text = models.CharField(max_length=120, blank=True)
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "order"]
@@ -318,6 +478,7 @@ class QuickCheckQuestion(models.Model):
     )
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -343,6 +504,7 @@ class QuickCheckOption(models.Model):
     is_correct = models.BooleanField(default=False)
 
     objects = NaturalKeyManager("question__slug", "key")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question__order", "order", "id"]
@@ -362,7 +524,7 @@ class QuickCheckOption(models.Model):
 
 
 class SeedRecord(models.Model):
-    """What `seed_content` last wrote to a row, so a curator's later edit is recognised and kept."""
+    """What `seed_content` last wrote to a row, so a curator's later edit is recognized and kept."""
 
     model = models.CharField(max_length=100)
     natural_key = models.CharField(max_length=400)

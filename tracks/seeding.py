@@ -78,6 +78,7 @@ def seed_row(item, force, report):
             return
         instance.pk = None
         item.save()
+        record_history(instance, "+")
         report.created += 1
     else:
         current = row_digest(current_row)
@@ -85,11 +86,22 @@ def seed_row(item, force, report):
             report.unchanged += 1
         elif force or (record is not None and record.digest == current):
             item.save()
+            record_history(instance, "~")
             report.updated += 1
         else:
             report.kept.append(f"{label} {key}")
             return
     SeedRecord.objects.update_or_create(model=label, natural_key=key, defaults={"digest": wanted})
+
+
+def record_history(instance, history_type):
+    """Fixtures load as raw saves, which keep no history: note the seeded version, so that a
+    curator's first edit can be undone back to it."""
+    history = getattr(type(instance), "history", None)
+    if history is not None:
+        history.bulk_history_create(
+            [instance], default_change_reason="seed_content", update=history_type == "~"
+        )
 
 
 def export_content():

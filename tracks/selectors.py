@@ -9,6 +9,7 @@ from .models import (
     CompanyTrack,
     Conference,
     ConferenceTrack,
+    FormerSlug,
     GuideSection,
     Project,
     ProjectTrack,
@@ -19,6 +20,21 @@ from .models import (
 
 def published_tracks():
     return Track.objects.filter(published=True)
+
+
+def visible_tracks(user):
+    """The tracks a person may open: staff also preview unpublished ones."""
+    return Track.objects.all() if user.is_staff else published_tracks()
+
+
+def renamed_track(former_slug):
+    """The published track that used to live at `former_slug`, or None."""
+    former = (
+        FormerSlug.objects.filter(slug=former_slug, track__published=True)
+        .select_related("track")
+        .first()
+    )
+    return former.track if former else None
 
 
 def tracks_for_cards(query=""):
@@ -78,15 +94,18 @@ def companies_with_tracks():
 
 def company_matrix(tracks, selected=""):
     """Every company (or those hiring for the track `selected`) with a cell per track of
-    `tracks`: (track, hires for it, team)."""
+    `tracks`: (track, hires for it, qualifier)."""
     companies = list(companies_with_tracks())
     rows = []
     for company in companies:
-        teams = {hiring.track_id: hiring.team for hiring in company.hiring.all()}
-        if selected and not any(t.slug == selected and t.id in teams for t in tracks):
+        qualifiers = {hiring.track_id: hiring.qualifier for hiring in company.hiring.all()}
+        if selected and not any(t.slug == selected and t.id in qualifiers for t in tracks):
             continue
         rows.append(
-            (company, [(track, track.id in teams, teams.get(track.id, "")) for track in tracks])
+            (
+                company,
+                [(t, t.id in qualifiers, qualifiers.get(t.id, "")) for t in tracks],
+            )
         )
     return {"rows": rows, "total": len(companies)}
 

@@ -2,11 +2,13 @@
 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
+from simple_history.models import HistoricalChanges
 
 from .cache import renew_catalogue_version
 
+# History rows and the seed's own records are not content: writing them changes no page.
 for model in apps.get_app_config("tracks").get_models():
-    if model.__name__ != "SeedRecord":
+    if model.__name__ != "SeedRecord" and not issubclass(model, HistoricalChanges):
         uid = f"catalogue-{model._meta.label}"
         post_save.connect(renew_catalogue_version, sender=model, dispatch_uid=f"{uid}-saved")
         post_delete.connect(renew_catalogue_version, sender=model, dispatch_uid=f"{uid}-deleted")

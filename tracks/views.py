@@ -8,7 +8,7 @@ from functools import partial
 
 from django.core.validators import slug_re
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
@@ -67,7 +67,12 @@ def track_list(request):
 @require_GET
 @visitor_page
 def track_detail(request, slug):
-    track = get_object_or_404(selectors.published_tracks(), slug=slug)
+    track = selectors.visible_tracks(request.user).filter(slug=slug).first()
+    if track is None:
+        # A curator changed the slug: the old address keeps working.
+        if renamed := selectors.renamed_track(slug):
+            return redirect(renamed, permanent=True)
+        raise Http404("No such track.")
     return render(
         request,
         "tracks/track_detail.html",
@@ -83,9 +88,12 @@ def track_detail(request, slug):
 @visitor_page(params={"track"})
 def company_list(request):
     selected = request.GET.get("track", "")
+    # Not even a slug (a NUL byte, say): no query at all.
     if selected and not (
         slug_re.fullmatch(selected) and selectors.published_tracks().filter(slug=selected).exists()
     ):
+        if slug_re.fullmatch(selected) and (renamed := selectors.renamed_track(selected)):
+            return redirect(f"{request.path}?track={renamed.slug}", permanent=True)
         raise Http404("No such track.")
     template = "tracks/company_list.html"
     if request.htmx and request.htmx.target == "company-matrix":
