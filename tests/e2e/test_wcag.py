@@ -1,0 +1,360 @@
+"""WCAG 2.2 AA criteria that axe cannot judge, each checked on every kind of page at 1280 and
+375 px in Chromium: target size (2.5.8), focus visible and not obscured (2.4.7, 2.4.11), reflow
+at 320 px (1.4.10), text spacing (1.4.12), text at 200 % (1.4.4), accessible authentication
+(3.3.8), dragging alternatives (2.5.7) and consistent help (3.2.6).
+
+Exceptions are named where they apply, never hidden:
+- SENTENCE_LINK: a link inside a sentence or a block of text is exempt from 2.5.8 (its size is
+  set by the line of text), as the criterion says.
+- SCROLL_REGION: a table that scrolls sideways in its own labelled region (role=region with a
+  name, focusable) does not count against 1.4.10 or 1.4.4.
+"""
+
+import re
+
+import pytest
+from answers import EVALS_ANSWERS, RETRIEVAL_ANSWERS
+from audit_helpers import audit_until
+from playwright.sync_api import expect
+
+from audits import services
+from tracks.models import Track
+
+WIDTHS = (1280, 375)
+SENTENCE_LINK = "a link inside a sentence or block of text (2.5.8 inline exception)"
+SCROLL_REGION = "content that scrolls in its own labelled region (1.4.10 exception)"
+
+
+@pytest.fixture
+def site(live_server, content, make_member, superuser):
+    """Every kind of page, as (name, path, who): who is None (a visitor), "member" or "admin"."""
+    member = make_member("ada")
+    first = audit_until(member, 5, RETRIEVAL_ANSWERS)
+    second = audit_until(member, 5, EVALS_ANSWERS)
+    draft = services.start_audit(member)
+    retrieval = Track.objects.get(slug="retrieval")
+    pages = [
+        ("home", "/", None),
+        ("tracks", "/tracks/", None),
+        ("track", "/tracks/retrieval/", None),
+        ("companies", "/companies/", None),
+        ("company", "/companies/glean/", None),
+        ("conferences", "/conferences/", None),
+        ("projects", "/projects/", None),
+        ("guide", "/guide/", None),
+        ("log in", "/accounts/login/", None),
+        ("sign up", "/accounts/signup/", None),
+        ("start the audit", "/audits/new/", None),
+        ("history", "/audits/", "member"),
+        ("a step", f"/audits/{draft.id}/step/0/", "member"),
+        ("a result", f"/audits/{first.id}/result/", "member"),
+        ("compare", f"/audits/compare/?audit={first.id}&audit={second.id}", "member"),
+        ("account", "/accounts/", "member"),
+        ("admin: tracks", "/admin/tracks/track/", "admin"),
+        ("admin: a track", f"/admin/tracks/track/{retrieval.pk}/change/", "admin"),
+    ]
+    return {
+        "base": live_server.url,
+        "pages": pages,
+        "member": member,
+        "admin": superuser,
+        "track": retrieval,
+    }
+
+
+def browse(new_context, site, width, **options):
+    """One page per kind at `width`: yields (name, page) with each page loaded."""
+    contexts = {}
+    for name, path, who in site["pages"]:
+        if who not in contexts:
+            context = new_context(viewport={"width": width, "height": 900}, **options)
+            if who:
+                log_in(context, site, who)
+            contexts[who] = context.new_page()
+        page = contexts[who]
+        page.goto(site["base"] + path)
+        yield name, page
+    for page in contexts.values():
+        page.context.close()
+
+
+def log_in(context, site, who):
+    page = context.new_page()
+    page.goto(site["base"] + ("/admin/login/" if who == "admin" else "/accounts/login/"))
+    user = site[who]
+    page.get_by_label(re.compile("^Username")).fill(user.username)
+    page.get_by_label(re.compile("^Password")).fill("correct-horse-battery-staple-42")
+    page.get_by_role("button", name=re.compile("Log in")).click()
+    page.wait_for_load_state()
+    page.close()
+
+
+def report(problems, criterion):
+    assert not problems, f"{criterion}: {len(problems)} problems\n" + "\n".join(problems)
+
+
+# 2.5.8 Target size (minimum) -------------------------------------------------------------
+
+# What a person can see: not clipped to nothing (the visually-hidden pattern) and not scrolled
+# out of a scroll container.
+SEEN = """
+  const seen = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1 || getComputedStyle(el).visibility === "hidden") {
+      return false;
+    }
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.clip !== "auto" && style.position === "absolute") { return false; }
+      if (style.overflowX === "visible" && style.overflowY === "visible") { continue; }
+      const b = box.getBoundingClientRect();
+      if (r.bottom <= b.top || r.top >= b.bottom || r.right <= b.left || r.left >= b.right) {
+        return false;
+      }
+    }
+    return true;
+  };
+"""
+TARGETS = (
+    """() => {
+  const selector = "a[href], button, input:not([type=hidden]), select, textarea, summary, "
+    + "[role=button]";"""
+    + SEEN
+    + """
+  const visible = seen;
+  const targets = [...document.querySelectorAll(selector)].filter(visible);
+  const boxes = targets.map((el) => el.getBoundingClientRect());
+  const inSentence = (el) => {
+    if (el.tagName !== "A") { return false; }
+    const block = el.closest("p, li, dd, td, figcaption, label, .hint, .note");
+    return !!block && block.textContent.trim().length > el.textContent.trim().length + 2;
+  };
+  const describe = (el) => el.tagName.toLowerCase() + ' "'
+    + (el.textContent || el.value || el.name || "").trim().slice(0, 40) + '"';
+  const problems = [];
+  targets.forEach((el, i) => {
+    const r = boxes[i];
+    if (r.width >= 24 && r.height >= 24) { return; }
+    if (inSentence(el)) { return; }
+    // Spacing exception: a 24 px circle on the target's centre meets no other target.
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const clash = boxes.some((o, j) => {
+      if (j === i || targets[j].contains(el) || el.contains(targets[j])) { return false; }
+      const nx = Math.max(o.left, Math.min(cx, o.right));
+      const ny = Math.max(o.top, Math.min(cy, o.bottom));
+      return Math.hypot(nx - cx, ny - cy) < 12;
+    });
+    if (clash) { problems.push(`${describe(el)} ${Math.round(r.width)}x${Math.round(r.height)}`); }
+  });
+  return problems;
+}"""
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_targets_are_24_px_or_spaced(new_context, site, width):
+    """Exception: SENTENCE_LINK."""
+    problems = []
+    for name, page in browse(new_context, site, width):
+        problems += [f"{name} @{width}: {p}" for p in page.evaluate(TARGETS)]
+    report(problems, "2.5.8")
+
+
+# 2.4.7 Focus visible, 2.4.11 Focus not obscured ------------------------------------------
+
+FOCUS = """async () => {
+  // Measured once the scroll that focusing caused has been painted.
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const r = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) ||
+    style.boxShadow !== "none";
+  const points = [[0.5, 0.5], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]].map(
+    ([x, y]) => [r.left + r.width * x, r.top + r.height * y]);
+  const covered = points.every(([x, y]) => {
+    const top = document.elementFromPoint(x, y);
+    if (!top || top === el || el.contains(top) || top.contains(el)) { return false; }
+    for (let node = top; node; node = node.parentElement) {
+      const position = getComputedStyle(node).position;
+      if (position === "sticky" || position === "fixed") { return true; }
+    }
+    return false;
+  });
+  const name = el.tagName.toLowerCase() + ' "'
+    + (el.textContent || el.value || el.id || "").trim().slice(0, 40) + '"';
+  return {name, visible, covered};
+}"""
+STOPS = 40
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_focus_stop_is_visible_and_not_hidden(new_context, site, width):
+    problems = []
+    for name, page in browse(new_context, site, width):
+        for key in ("Tab", "Shift+Tab"):
+            if key == "Shift+Tab":
+                page.keyboard.press("End")
+            for _ in range(STOPS):
+                page.keyboard.press(key)
+                stop = page.evaluate(FOCUS)
+                if stop is None:
+                    continue
+                where = f"{name} @{width} {key}: {stop['name']}"
+                if not stop["visible"]:
+                    problems.append(f"{where} has no focus indicator")
+                if stop["covered"]:
+                    problems.append(f"{where} is hidden by a sticky part")
+    report(problems, "2.4.7 / 2.4.11")
+
+
+# 1.4.10 Reflow ---------------------------------------------------------------------------
+
+WIDER_THAN_VIEWPORT = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) { return []; }
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= width + 0.5 || r.width === 0) { continue; }
+    if (el.closest("[role=region][aria-label], [role=region][aria-labelledby]")) { continue; }
+    wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.right)}px`);
+  }
+  return wide.slice(0, 5).concat([`page ${document.documentElement.scrollWidth}px`]);
+}"""
+
+
+def test_nothing_scrolls_sideways_at_320_px(new_context, site):
+    """Exception: SCROLL_REGION (the companies matrix and data tables)."""
+    problems = []
+    for name, page in browse(new_context, site, 320):
+        wide = page.evaluate(WIDER_THAN_VIEWPORT)
+        if wide:
+            problems.append(f"{name}: {', '.join(wide)}")
+    report(problems, "1.4.10")
+
+
+# 1.4.12 Text spacing and 1.4.4 Resize text -----------------------------------------------
+
+TEXT_SPACING = """() => {
+  const style = document.createElement("style");
+  style.textContent = `* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }`;
+  document.head.append(style);
+}"""
+DOUBLE_TEXT = """() => { document.documentElement.style.fontSize = "200%"; }"""
+CLIPPED = (
+    """() => {"""
+    + SEEN
+    + """
+  const clipped = [];
+  const hiding = ["hidden", "clip"];
+  for (const el of document.querySelectorAll("body *")) {
+    const style = getComputedStyle(el);
+    const hides = hiding.includes(style.overflowX) || hiding.includes(style.overflowY);
+    if (!hides || !seen(el) || el.closest(".visually-hidden, .skip-link, svg")) { continue; }
+    if (el.scrollHeight > el.clientHeight + 2 || el.scrollWidth > el.clientWidth + 2) {
+      if (el.textContent.trim()) {
+        const text = el.textContent.trim().slice(0, 30);
+        clipped.push(`${el.tagName.toLowerCase()}.${el.className} "${text}"`);
+      }
+    }
+  }
+  return clipped;
+}"""
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_text_is_clipped_with_more_text_spacing(new_context, site, width):
+    problems = []
+    for name, page in browse(new_context, site, width, bypass_csp=True):
+        page.evaluate(TEXT_SPACING)
+        problems += [f"{name} @{width}: {el} clips its text" for el in page.evaluate(CLIPPED)]
+    report(problems, "1.4.12")
+
+
+ADMIN_AT_200 = pytest.mark.xfail(
+    strict=True,
+    reason="known: Django admin's autocomplete boxes (select2) keep a fixed width and clip "
+    "their text at 200 %, and the track page's inline tables scroll sideways",
+)
+
+
+@pytest.mark.parametrize(
+    "pages", ["site", pytest.param("admin", marks=ADMIN_AT_200)], ids=["site", "admin"]
+)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_text_at_200_percent_neither_clips_nor_scrolls_sideways(new_context, site, width, pages):
+    """Exception: SCROLL_REGION."""
+    problems = []
+    for name, page in browse(new_context, site, width, bypass_csp=True):
+        if name.startswith("admin") != (pages == "admin"):
+            continue
+        page.evaluate(DOUBLE_TEXT)
+        problems += [f"{name} @{width}: {el} clips its text" for el in page.evaluate(CLIPPED)]
+        if width == 1280 and (wide := page.evaluate(WIDER_THAN_VIEWPORT)):
+            problems.append(f"{name} @{width}: scrolls sideways: {', '.join(wide)}")
+    report(problems, "1.4.4")
+
+
+# 3.3.8 Accessible authentication ---------------------------------------------------------
+
+PASTE = """(selector) => {
+  const input = document.querySelector(selector);
+  const data = new DataTransfer();
+  data.setData("text/plain", "pasted-secret");
+  const event = new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true});
+  return input.dispatchEvent(event);  // false when a script refused the paste
+}"""
+
+
+@pytest.mark.parametrize(
+    "path, fields",
+    [
+        ("/accounts/login/", {"username": "username", "password": "current-password"}),
+        (
+            "/accounts/signup/",
+            {"username": "username", "email": "email", "password1": "new-password"},
+        ),
+    ],
+)
+def test_log_in_and_sign_up_allow_password_managers_and_paste(page, live_server, path, fields):
+    page.goto(live_server.url + path)
+    for name, token in fields.items():
+        field = page.locator(f"input[name={name}]")
+        expect(field).to_have_attribute("autocomplete", token)
+        assert page.evaluate(PASTE, f"input[name={name}]"), f"{name} refuses paste"
+        assert field.get_attribute("onpaste") is None
+
+
+# 2.5.7 Dragging movements ----------------------------------------------------------------
+
+
+def test_every_drag_has_a_keyboard_or_click_alternative(new_context, site):
+    """The only dragging is the admin's track order; a track's own page sets its number."""
+    for name, page in browse(new_context, site, 1280):
+        draggable = page.locator("[draggable=true], .sortable, .handle, .drag")
+        if not draggable.count():
+            continue
+        assert name == "admin: tracks", f"{name} has dragging nobody checked"
+        page.goto(site["base"] + f"/admin/tracks/track/{site['track'].pk}/change/")
+        number = page.get_by_label(re.compile("^Number"))
+        expect(number).to_be_editable()
+
+
+# 3.2.6 Consistent help -------------------------------------------------------------------
+
+HELP = """() => [...document.querySelectorAll("footer a")].map((a) => a.textContent.trim())"""
+
+
+def test_help_is_in_the_same_place_on_every_page(new_context, site):
+    seen = {}
+    for name, page in browse(new_context, site, 1280):
+        if name.startswith("admin"):
+            continue  # Django's admin: its own header, the same on each admin page
+        seen[name] = page.evaluate(HELP)
+    first = next(iter(seen.values()))
+    assert "The guide" in first
+    assert {name: links for name, links in seen.items() if links != first} == {}
