@@ -1,93 +1,137 @@
 """Server-rendered SVG charts (and their text alternatives) for results and history."""
 
-from dataclasses import dataclass
-
 from .steps import ANSWER_LINES
 
 TREND_LIMIT = 12
 DEFAULT_COLOUR = ["#3b5bdb", "◆"]
 
 
-@dataclass
-class Bar:
-    slug: str
-    name: str
-    score: int
-    colour: str
-    symbol: str
-    y: int
-    width: float
-    recommended: bool
+# Where a score's points came from, in the order the bars stack them, with the light scheme's
+# colours (site.css restyles them; the PDF renderer reads the attributes).
+PARTS = (
+    ("talks", "Talks", "#2f4fd1"),
+    ("companies", "Companies", "#0b7a5c"),
+    ("curiosity", "Curiosity", "#b86e00"),
+)
+BARS_WIDTH = 360  # the SVG's width in user units; a label may use all of it
+BAR_LENGTH = 300  # the scale's full length; the score is written after it
+BAR_ROW = 46
+HEAT_LEVELS = 4
 
 
 def score_chart(result):
-    """One horizontal bar per track, longest = highest score."""
+    """One row per track: its whole name, then a bar split by where the points came from,
+    drawn against the scale (the points one track could get from these answers; for results
+    scored before the scale existed, the top score)."""
     if not result:
         return None
     scores = result.get("scores", [])
-    colours = result.get("colours", {})
-    top = max((row["score"] for row in scores), default=0) or 1
+    possible = result.get("possible")
+    top = max((row["score"] for row in scores), default=0)
+    scale = max(possible or top, 1)
     recommended = set(result.get("recommended", []))
-    row_height = 50
-    bars = [
-        Bar(
-            slug=row["slug"],
-            name=row["name"],
-            score=row["score"],
-            colour=colours.get(row["slug"], DEFAULT_COLOUR)[0],
-            symbol=colours.get(row["slug"], DEFAULT_COLOUR)[1],
-            y=index * row_height,
-            width=round(360 * row["score"] / top, 1),
-            recommended=row["slug"] in recommended,
+    runner_up = (result.get("runner_up") or {}).get("slug")
+    rows = []
+    for index, row in enumerate(scores):
+        y = index * BAR_ROW
+        x, segments = 0.0, []
+        for part, label, fill in PARTS:
+            points = max(row.get(part, 0) or 0, 0)
+            if not points:
+                continue
+            width = round(min(points / scale, 1 - x / BAR_LENGTH) * BAR_LENGTH, 1)
+            segments.append(
+                {
+                    "part": part,
+                    "label": label,
+                    "fill": fill,
+                    "points": points,
+                    "x": x,
+                    "width": width,
+                }
+            )
+            x = round(x + width, 1)
+        rows.append(
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "score": row["score"],
+                "segments": segments,
+                "recommended": row["slug"] in recommended,
+                "runner_up": row["slug"] == runner_up,
+                "label_y": y + 15,
+                "bar_y": y + 22,
+                "score_y": y + 34,
+            }
         )
-        for index, row in enumerate(scores)
-    ]
-    return {"bars": bars, "height": len(bars) * row_height, "row_height": row_height}
+    return {
+        "rows": rows,
+        "possible": possible,
+        "width": BARS_WIDTH,
+        "bar_length": BAR_LENGTH,
+        "height": len(rows) * BAR_ROW,
+    }
 
 
 def trend_chart(rows):
-    """Which track came out on top in each finished audit, oldest to newest: one row per track."""
-    points, tracks = [], []
-    for row in reversed(list(rows)):
+    """Every track's score in each finished audit, newest first: a heat strip (one row per
+    track, one cell per audit, darker for more points), never a line across tracks."""
+    audits = []
+    tracks = []
+    for row in rows:
         result = row["result"] or {}
-        slugs = result.get("recommended") or []
-        if not slugs:
-            continue
         scores = result.get("scores", [])
         if len(scores) > len(tracks):
             tracks = [{"slug": s["slug"], "name": s["name"]} for s in scores]
-        colour = result.get("colours", {}).get(slugs[0], DEFAULT_COLOUR)[0]
-        names = result.get("recommended_names") or []
-        points.append(
+        audits.append(
             {
                 "date": row["finished_at"],
-                "slug": slugs[0],
-                "name": " & ".join(names),
-                "colour": colour,
+                "scores": {s["slug"]: s["score"] for s in scores},
+                "recommended": set(result.get("recommended") or []),
+                "top": " & ".join(result.get("recommended_names") or []) or "No clear leaning",
             }
         )
-    if not points:
+    if not audits or not tracks:
         return None
-    left, right, top, row_height = 230, 590, 16, 26
-    rows_y = {track["slug"]: top + index * row_height for index, track in enumerate(tracks)}
+    top = max((max(a["scores"].values(), default=0) for a in audits), default=0) or 1
+    width, header, name_height, cell_height, gap = 360, 118, 16, 24, 8
+    cell = min(48, width // len(audits))
+    for index, audit in enumerate(audits):
+        audit["x"] = index * cell
+        audit["label_x"] = index * cell + cell // 2 + 4
     for index, track in enumerate(tracks):
-        track["y"] = top + index * row_height
-    span = right - left
-    for index, point in enumerate(points):
-        point["x"] = round(
-            left + (span * index / (len(points) - 1) if len(points) > 1 else span / 2)
+        y = header + index * (name_height + cell_height + gap)
+        track["label_y"] = y + 12
+        track["cells"] = []
+        for audit in audits:
+            score = audit["scores"].get(track["slug"], 0)
+            level = -(-HEAT_LEVELS * max(score, 0) // top)  # ceiling: any point shows
+            track["cells"].append(
+                {
+                    "x": audit["x"] + 1,
+                    "y": y + name_height,
+                    "text_x": audit["x"] + cell // 2,
+                    "text_y": y + name_height + 17,
+                    "score": score,
+                    "level": min(level, HEAT_LEVELS),
+                    "recommended": track["slug"] in audit["recommended"],
+                }
+            )
+    for audit in audits:
+        audit["line"] = ", ".join(
+            f"{track['name']} {audit['scores'][track['slug']]}"
+            for track in tracks
+            if audit["scores"].get(track["slug"])
         )
-        point["y"] = rows_y.get(point["slug"], top)
-    height = top + len(tracks) * row_height + 10
     return {
-        "points": points,
+        "audits": audits,
         "tracks": tracks,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "width": 640,
-        "height": height + 20,
-        "axis_y": height,
-        "left": left,
-        "right": right,
+        "width": width,
+        "cell": cell - 2,
+        "cell_height": cell_height,
+        "header": header,
+        "height": header + len(tracks) * (name_height + cell_height + gap),
+        "top": top,
     }
 
 
