@@ -1,5 +1,7 @@
 """Server-rendered SVG charts (and their text alternatives) for results and history."""
 
+import textwrap
+
 from .steps import ANSWER_LINES
 
 TREND_LIMIT = 12
@@ -15,8 +17,12 @@ PARTS = (
 )
 BARS_WIDTH = 360  # the SVG's width in user units; a label may use all of it
 BAR_LENGTH = 300  # the scale's full length; the score is written after it
-BAR_ROW = 46
+BAR_HEIGHT = 16
+LABEL_LINE = 19  # 15-unit type
+LABEL_CHARS = 34  # the longest label line that fits BARS_WIDTH at that size
 HEAT_LEVELS = 4
+TREND_WIDTH = 300
+TREND_LABEL_CHARS = 30  # at 13 units, a line this long fits TREND_WIDTH
 
 
 def score_chart(result):
@@ -31,9 +37,8 @@ def score_chart(result):
     scale = max(possible or top, 1)
     recommended = set(result.get("recommended", []))
     runner_up = (result.get("runner_up") or {}).get("slug")
-    rows = []
-    for index, row in enumerate(scores):
-        y = index * BAR_ROW
+    rows, y = [], 0
+    for row in scores:
         x, segments = 0.0, []
         for part, label, fill in PARTS:
             points = max(row.get(part, 0) or 0, 0)
@@ -51,25 +56,32 @@ def score_chart(result):
                 }
             )
             x = round(x + width, 1)
+        # Long names take two lines rather than a smaller type: every label stays whole.
+        lines = textwrap.wrap(row["name"], LABEL_CHARS) or [""]
+        label_y = y + LABEL_LINE - 3
+        bar_y = y + LABEL_LINE * len(lines) + 3
         rows.append(
             {
                 "slug": row["slug"],
                 "name": row["name"],
+                "lines": [
+                    {"text": text, "y": label_y + i * LABEL_LINE} for i, text in enumerate(lines)
+                ],
                 "score": row["score"],
                 "segments": segments,
                 "recommended": row["slug"] in recommended,
                 "runner_up": row["slug"] == runner_up,
-                "label_y": y + 15,
-                "bar_y": y + 22,
-                "score_y": y + 34,
+                "bar_y": bar_y,
+                "score_y": bar_y + 13,
             }
         )
+        y = bar_y + BAR_HEIGHT + 12
     return {
         "rows": rows,
         "possible": possible,
         "width": BARS_WIDTH,
         "bar_length": BAR_LENGTH,
-        "height": len(rows) * BAR_ROW,
+        "height": y,
     }
 
 
@@ -94,14 +106,16 @@ def trend_chart(rows):
     if not audits or not tracks:
         return None
     top = max((max(a["scores"].values(), default=0) for a in audits), default=0) or 1
-    width, header, name_height, cell_height, gap = 360, 118, 16, 24, 8
+    width, header, line, cell_height, gap = TREND_WIDTH, 132, 17, 24, 10
     cell = min(48, width // len(audits))
     for index, audit in enumerate(audits):
         audit["x"] = index * cell
         audit["label_x"] = index * cell + cell // 2 + 4
-    for index, track in enumerate(tracks):
-        y = header + index * (name_height + cell_height + gap)
-        track["label_y"] = y + 12
+    y = header
+    for track in tracks:
+        lines = textwrap.wrap(track["name"], TREND_LABEL_CHARS) or [""]
+        track["lines"] = [{"text": text, "y": y + 13 + i * line} for i, text in enumerate(lines)]
+        cells_y = y + line * len(lines) + 2
         track["cells"] = []
         for audit in audits:
             score = audit["scores"].get(track["slug"], 0)
@@ -109,14 +123,15 @@ def trend_chart(rows):
             track["cells"].append(
                 {
                     "x": audit["x"] + 1,
-                    "y": y + name_height,
+                    "y": cells_y,
                     "text_x": audit["x"] + cell // 2,
-                    "text_y": y + name_height + 17,
+                    "text_y": cells_y + 17,
                     "score": score,
                     "level": min(level, HEAT_LEVELS),
                     "recommended": track["slug"] in audit["recommended"],
                 }
             )
+        y = cells_y + cell_height + gap
     for audit in audits:
         audit["line"] = ", ".join(
             f"{track['name']} {audit['scores'][track['slug']]}"
@@ -130,7 +145,7 @@ def trend_chart(rows):
         "cell": cell - 2,
         "cell_height": cell_height,
         "header": header,
-        "height": header + len(tracks) * (name_height + cell_height + gap),
+        "height": y,
         "top": top,
     }
 
