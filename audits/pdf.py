@@ -1,5 +1,6 @@
 """The print page as a PDF, rendered by WeasyPrint with the site's own static files from disk."""
 
+import logging
 import os
 from urllib.parse import urlparse
 
@@ -8,6 +9,11 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+# WeasyPrint reports each screen-only CSS rule it skips (htmx animations, media queries, grid
+# features) as a warning on every render; only its errors belong in the site's logs.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -33,6 +39,10 @@ class StaticFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, body, headers)
 
 
+def render_document(html, base_url):
+    """The laid-out pages of a rendered page (`base_url` makes its links absolute)."""
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher()).render()
+
+
 def render_pdf(html, base_url):
-    """The PDF of a rendered page; `base_url` makes its links absolute."""
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher()).write_pdf()
+    return render_document(html, base_url).write_pdf()
