@@ -10,7 +10,6 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-
 # WeasyPrint reports each screen-only CSS rule it skips (htmx animations, media queries, grid
 # features) as a warning on every render; only its errors belong in the site's logs.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)

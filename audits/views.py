@@ -272,11 +272,14 @@ def result_pdf(request, audit_id):
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def share(request, audit_id):
     """Create a private link to a finished result (replacing the active one) or revoke it."""
     audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
+    if not request.user.is_authenticated:
+        # A visitor's own result: share links are for members, and keeping it comes first.
+        messages.info(request, "Sign up or log in to keep this result, then you can share it.")
+        return redirect("audits:result", audit.id)
     if request.method == "GET":
         return redirect(f"{reverse('audits:result', args=[audit.id])}#share-h")
     if request.POST.get("action") == "revoke":
