@@ -599,3 +599,21 @@ def test_copy_counts_are_plural_only_when_plural(member_client, client):
     assert "1 track matches “Vespa”" in one
     several = client.get(reverse("tracks:track_list"), {"q": "Anthropic"}).content.decode()
     assert "tracks match “Anthropic”" in several
+
+
+def test_result_share_and_history_pages_keep_the_content_security_policy(member_client):
+    from test_security import csp_offences
+
+    first, second = walk(member_client), walk(member_client)
+    share(member_client, second)
+    pages = {
+        "result": reverse("audits:result", args=[second.id]),
+        "print": reverse("audits:print", args=[second.id]),
+        "history": reverse("audits:history"),
+        "shared": active_link(second).get_absolute_url(),
+        "compare": f"{reverse('audits:compare')}?audit={first.id}&audit={second.id}",
+    }
+    for name, url in pages.items():
+        response = member_client.get(url)
+        assert response.status_code == 200, name
+        assert csp_offences(response.content.decode()) == [], name
