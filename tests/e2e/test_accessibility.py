@@ -247,7 +247,7 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     page.get_by_role("button", name="Finish and see my result").click()
     expect(page).to_have_url(re.compile(r"/result/$"))
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
-    page.get_by_text("Scores as a table").press("Enter")  # open the <details>
+    expect(page.locator("details[open]").get_by_text("Scores as a table")).to_be_visible()
     scan("result")
     page.get_by_role("link", name="Print-friendly page").click()
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
