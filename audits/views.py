@@ -1,6 +1,7 @@
 """The audit as a member walks it: start, one step per screen, result, history, compare."""
 
 import json
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -395,6 +396,17 @@ def history(request):
     )
 
 
+def audit_ids(values, limit=HISTORY_PAGE_SIZE):
+    """The values that are audit ids (UUIDs), as My audits writes them, at most `limit`."""
+    found = []
+    for value in values[:limit]:
+        try:
+            found.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return found
+
+
 @never_cache
 @login_required
 @require_GET
@@ -403,7 +415,8 @@ def compare(request):
     if len(ids) != 2:
         chosen = "none" if not ids else f"{len(ids)}" if len(ids) > 1 else "only one"
         messages.warning(request, f"Compare takes exactly two finished audits: you chose {chosen}.")
-        query = urlencode([("audit", audit_id) for audit_id in ids[:HISTORY_PAGE_SIZE]])
+        # Only what can be a box on My audits goes back to be ticked again: audit ids.
+        query = urlencode([("audit", audit_id) for audit_id in audit_ids(ids)])
         return redirect(f"{reverse('audits:history')}{'?' + query if query else ''}")
     try:
         found = list(request.user.audits.filter(pk__in=ids, status=Audit.Status.FINISHED))
