@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
@@ -26,6 +27,7 @@ HISTORY_PAGE_SIZE = 20
 VISITOR_DRAFTS_PER_HOUR = 10
 # Share links a member may create in an hour, across all their audits (revoked ones count).
 SHARE_LINKS_PER_HOUR = 10
+PDF_CACHE_SECONDS = 7 * 24 * 3600  # as long as the report's fragment
 
 
 def audit_owner(request):
@@ -264,8 +266,13 @@ def result_print(request, audit_id):
 def result_pdf(request, audit_id):
     """The print page as a PDF file (WeasyPrint), the same report the browser prints."""
     audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
-    page = render_result(request, audit, template="audits/print.html", for_pdf=True)
-    body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
+    # A finished audit never changes and a render costs a few tenths of a second: keep it.
+    key = f"audit-pdf:{audit.pk}:{audit.scoring_version}"
+    body = cache.get(key)
+    if body is None:
+        page = render_result(request, audit, template="audits/print.html")
+        body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
+        cache.set(key, body, PDF_CACHE_SECONDS)
     response = HttpResponse(body, content_type="application/pdf")
     filename = f"careerguide-audit-{audit.finished_at:%Y-%m-%d}-{str(audit.id)[:8]}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -538,6 +538,16 @@ def test_the_pdf_is_the_print_page_on_at_most_two_a4_pages(member_client):
     assert document.pages[0].width == pytest.approx(210 * 96 / 25.4, abs=1)  # A4, in CSS px
 
 
+def test_a_pdf_is_rendered_once_per_audit(member_client, monkeypatch):
+    from audits import pdf
+
+    audit = walk(member_client)
+    url = reverse("audits:export_pdf", args=[audit.id])
+    first = member_client.get(url).content
+    monkeypatch.setattr(pdf, "render_pdf", lambda *args, **kwargs: pytest.fail("rendered again"))
+    assert member_client.get(url).content == first
+
+
 def test_compare_keeps_the_ticks_and_says_why_when_not_two(member_client):
     audits = [walk(member_client) for _ in range(3)]
     ids = [str(audit.id) for audit in audits]
