@@ -593,7 +593,8 @@ def test_history_trend_and_compare_show_the_same_exact_times_newest_first(member
     compare = member_client.get(
         reverse("audits:compare"), {"audit": [str(older.id), str(newer.id)]}
     ).content.decode()
-    assert f"Earlier · {stamp[older.pk]}" in compare and f"Later · {stamp[newer.pk]}" in compare
+    assert f"Earlier ·</span> {stamp[older.pk]}" in compare
+    assert f"Later ·</span> {stamp[newer.pk]}" in compare
 
 
 def test_copy_counts_are_plural_only_when_plural(member_client, client):
