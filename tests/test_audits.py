@@ -628,3 +628,13 @@ def test_result_share_and_history_pages_keep_the_content_security_policy(member_
         response = member_client.get(url)
         assert response.status_code == 200, name
         assert csp_offences(response.content.decode()) == [], name
+
+
+def test_the_shared_page_costs_one_query_cold_or_cached(member_client, django_assert_num_queries):
+    audit = walk(member_client)
+    share(member_client, audit)
+    url = active_link(audit).get_absolute_url()
+    friend = Client()
+    for _ in range(2):  # a full render, then the cached report: the link is looked up each time
+        with django_assert_num_queries(1):
+            assert friend.get(url).status_code == 200
