@@ -1,6 +1,6 @@
 """Server-rendered SVG charts (and their text alternatives) for results and history."""
 
-from dataclasses import dataclass
+import textwrap
 
 from .steps import ANSWER_LINES
 
@@ -8,86 +8,145 @@ TREND_LIMIT = 12
 DEFAULT_COLOUR = ["#3b5bdb", "◆"]
 
 
-@dataclass
-class Bar:
-    slug: str
-    name: str
-    score: int
-    colour: str
-    symbol: str
-    y: int
-    width: float
-    recommended: bool
+# Where a score's points came from, in the order the bars stack them, with the light scheme's
+# colours (site.css restyles them; the PDF renderer reads the attributes).
+PARTS = (
+    ("talks", "Talks", "#2f4fd1"),
+    ("companies", "Companies", "#0b7a5c"),
+    ("curiosity", "Curiosity", "#b86e00"),
+)
+BARS_WIDTH = 360  # the SVG's width in user units; a label may use all of it
+BAR_LENGTH = 300  # the scale's full length; the score is written after it
+BAR_HEIGHT = 16
+LABEL_LINE = 19  # 15-unit type
+LABEL_CHARS = 34  # the longest label line that fits BARS_WIDTH at that size
+HEAT_LEVELS = 4
+TREND_WIDTH = 300
+TREND_LABEL_CHARS = 30  # at 13 units, a line this long fits TREND_WIDTH
 
 
 def score_chart(result):
-    """One horizontal bar per track, longest = highest score."""
+    """One row per track: its whole name, then a bar split by where the points came from,
+    drawn against the scale (the points one track could get from these answers; for results
+    scored before the scale existed, the top score)."""
     if not result:
         return None
     scores = result.get("scores", [])
-    colours = result.get("colours", {})
-    top = max((row["score"] for row in scores), default=0) or 1
+    possible = result.get("possible")
+    top = max((row["score"] for row in scores), default=0)
+    scale = max(possible or top, 1)
     recommended = set(result.get("recommended", []))
-    row_height = 50
-    bars = [
-        Bar(
-            slug=row["slug"],
-            name=row["name"],
-            score=row["score"],
-            colour=colours.get(row["slug"], DEFAULT_COLOUR)[0],
-            symbol=colours.get(row["slug"], DEFAULT_COLOUR)[1],
-            y=index * row_height,
-            width=round(360 * row["score"] / top, 1),
-            recommended=row["slug"] in recommended,
+    runner_up = (result.get("runner_up") or {}).get("slug")
+    rows, y = [], 0
+    for row in scores:
+        x, segments = 0.0, []
+        for part, label, fill in PARTS:
+            points = max(row.get(part, 0) or 0, 0)
+            if not points:
+                continue
+            width = round(min(points / scale, 1 - x / BAR_LENGTH) * BAR_LENGTH, 1)
+            segments.append(
+                {
+                    "part": part,
+                    "label": label,
+                    "fill": fill,
+                    "points": points,
+                    "x": x,
+                    "width": width,
+                }
+            )
+            x = round(x + width, 1)
+        # Long names take two lines rather than a smaller type: every label stays whole.
+        lines = textwrap.wrap(row["name"], LABEL_CHARS) or [""]
+        label_y = y + LABEL_LINE - 3
+        bar_y = y + LABEL_LINE * len(lines) + 3
+        rows.append(
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "lines": [
+                    {"text": text, "y": label_y + i * LABEL_LINE} for i, text in enumerate(lines)
+                ],
+                "score": row["score"],
+                "segments": segments,
+                "recommended": row["slug"] in recommended,
+                "runner_up": row["slug"] == runner_up,
+                "bar_y": bar_y,
+                "score_y": bar_y + 13,
+            }
         )
-        for index, row in enumerate(scores)
-    ]
-    return {"bars": bars, "height": len(bars) * row_height, "row_height": row_height}
+        y = bar_y + BAR_HEIGHT + 12
+    return {
+        "rows": rows,
+        "possible": possible,
+        "width": BARS_WIDTH,
+        "bar_length": BAR_LENGTH,
+        "height": y,
+    }
 
 
 def trend_chart(rows):
-    """Which track came out on top in each finished audit, oldest to newest: one row per track."""
-    points, tracks = [], []
-    for row in reversed(list(rows)):
+    """Every track's score in each finished audit, newest first: a heat strip (one row per
+    track, one cell per audit, darker for more points), never a line across tracks."""
+    audits = []
+    tracks = []
+    for row in rows:
         result = row["result"] or {}
-        slugs = result.get("recommended") or []
-        if not slugs:
-            continue
         scores = result.get("scores", [])
         if len(scores) > len(tracks):
             tracks = [{"slug": s["slug"], "name": s["name"]} for s in scores]
-        colour = result.get("colours", {}).get(slugs[0], DEFAULT_COLOUR)[0]
-        names = result.get("recommended_names") or []
-        points.append(
+        audits.append(
             {
                 "date": row["finished_at"],
-                "slug": slugs[0],
-                "name": " & ".join(names),
-                "colour": colour,
+                "scores": {s["slug"]: s["score"] for s in scores},
+                "recommended": set(result.get("recommended") or []),
+                "top": " & ".join(result.get("recommended_names") or []) or "No clear leaning",
             }
         )
-    if not points:
+    if not audits or not tracks:
         return None
-    left, right, top, row_height = 230, 590, 16, 26
-    rows_y = {track["slug"]: top + index * row_height for index, track in enumerate(tracks)}
-    for index, track in enumerate(tracks):
-        track["y"] = top + index * row_height
-    span = right - left
-    for index, point in enumerate(points):
-        point["x"] = round(
-            left + (span * index / (len(points) - 1) if len(points) > 1 else span / 2)
+    top = max((max(a["scores"].values(), default=0) for a in audits), default=0) or 1
+    width, header, line, cell_height, gap = TREND_WIDTH, 132, 17, 24, 10
+    cell = min(48, width // len(audits))
+    for index, audit in enumerate(audits):
+        audit["x"] = index * cell
+        audit["label_x"] = index * cell + cell // 2 + 4
+    y = header
+    for track in tracks:
+        lines = textwrap.wrap(track["name"], TREND_LABEL_CHARS) or [""]
+        track["lines"] = [{"text": text, "y": y + 13 + i * line} for i, text in enumerate(lines)]
+        cells_y = y + line * len(lines) + 2
+        track["cells"] = []
+        for audit in audits:
+            score = audit["scores"].get(track["slug"], 0)
+            level = -(-HEAT_LEVELS * max(score, 0) // top)  # ceiling: any point shows
+            track["cells"].append(
+                {
+                    "x": audit["x"] + 1,
+                    "y": cells_y,
+                    "text_x": audit["x"] + cell // 2,
+                    "text_y": cells_y + 17,
+                    "score": score,
+                    "level": min(level, HEAT_LEVELS),
+                    "recommended": track["slug"] in audit["recommended"],
+                }
+            )
+        y = cells_y + cell_height + gap
+    for audit in audits:
+        audit["line"] = ", ".join(
+            f"{track['name']} {audit['scores'][track['slug']]}"
+            for track in tracks
+            if audit["scores"].get(track["slug"])
         )
-        point["y"] = rows_y.get(point["slug"], top)
-    height = top + len(tracks) * row_height + 10
     return {
-        "points": points,
+        "audits": audits,
         "tracks": tracks,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "width": 640,
-        "height": height + 20,
-        "axis_y": height,
-        "left": left,
-        "right": right,
+        "width": width,
+        "cell": cell - 2,
+        "cell_height": cell_height,
+        "header": header,
+        "height": y,
+        "top": top,
     }
 
 

@@ -240,3 +240,35 @@ class MemberSession(models.Model):
 
     def __str__(self):
         return f"Session of {self.member_id}"
+
+
+class ShareLink(models.Model):
+    """A private link to one finished audit's result, made by its member and revocable.
+
+    Whoever holds the token sees the recommendation, the explained scores and the plan, never
+    the member or their answers. A revoked link answers 404; revoked rows are kept so that the
+    creation limit counts them.
+    """
+
+    # No index of its own: share_link_audit_newest starts with the audit.
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="share_links", db_index=False
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["audit", "-created_at"], name="share_link_audit_newest")]
+
+    def __str__(self):
+        state = "revoked" if self.revoked_at else "active"
+        return f"Share link of {self.audit_id} ({state})"
+
+    def get_absolute_url(self):
+        return reverse("shared_result", args=[self.token])
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -4,7 +4,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-SCORING_VERSION = 1
+# 2: each score's sources, the scale (`possible`) and the runner-up with its reason.
+SCORING_VERSION = 2
 
 TALK_POINTS = 3
 COMPANY_POINTS = 2
@@ -214,6 +215,27 @@ class _Evidence:
     def total(self, slug: str) -> int:
         return sum(self.parts[slug].values())
 
+    def possible(self) -> int:
+        """The most any one track could score from these answers: what it would get if every
+        answer pointed to it with that answer's strongest weight."""
+
+        def strongest(pairs):
+            return sum(max([0, *weights.values()]) for _, weights in pairs)
+
+        return (
+            TALK_POINTS * strongest(self.talks)
+            + COMPANY_POINTS * strongest(self.companies)
+            + strongest(self.curiosity)
+        )
+
+    def sources(self, slug: str) -> dict[str, list[str]]:
+        """The member's answers behind each part of a track's score."""
+        return {
+            "talks": self.supporting(self.talks, slug),
+            "companies": self.supporting(self.companies, slug),
+            "curiosity": self.supporting(self.curiosity, slug),
+        }
+
     def curiosity_score(self, slug: str) -> int:
         return self.parts[slug]["curiosity"]
 
@@ -394,8 +416,13 @@ def _stage(ev: _Evidence, basis: str, recommended: list[str]) -> dict:
         advice = (
             "In your first year, breadth across prompting, retrieval, evals and observability is "
             "worth more than depth in any one, and you cannot know what energizes you before you "
-            "have tried each. Stay a generalist for at least a year and treat the leaning below "
-            "as something to watch, not a decision." + untried_note
+            "have tried each. Stay a generalist for at least a year"
+            + (
+                " and treat the leaning below as something to watch, not a decision."
+                if recommended
+                else ", and try the areas the audit asks about before you take it again."
+            )
+            + untried_note
         )
     elif code == "explore":
         title = "Keep exploring: the pivot is near"
@@ -503,6 +530,70 @@ def _tried_sentence(ev: _Evidence, recommended: list[str]) -> str | None:
     )
 
 
+def _parts_phrase(ev: _Evidence, slug: str) -> str:
+    """Where a track's points came from, without the parts that gave none."""
+    parts = ev.parts[slug]
+    named = [
+        f"{parts['talks']} from talks" if parts["talks"] else "",
+        f"{parts['companies']} from companies" if parts["companies"] else "",
+        f"{parts['curiosity']} from curiosity" if parts["curiosity"] else "",
+    ]
+    return join_words(named)
+
+
+def _runner_up(ev: _Evidence, basis: str, recommended: list[str], overlap: list[str]):
+    """The track that comes next in the ranking the recommendation used, and why it is not
+    the recommendation: None when no other track scored."""
+    if basis == "none" or not recommended:
+        return None
+    if basis == "overlap":
+        rank = lambda slug: (slug in overlap, ev.total(slug))  # noqa: E731
+    elif basis == "talks":
+        rank = lambda slug: (slug in ev.talk_tracks, ev.total(slug))  # noqa: E731
+    else:
+        rank = lambda slug: (ev.curiosity_score(slug), ev.total(slug))  # noqa: E731
+    others = [slug for slug in ev.order if slug not in recommended and ev.total(slug) > 0]
+    if not others:
+        return None
+    slug = max(others, key=rank)  # the first of equals, in catalogue order
+    name, points, possible = ev.names[slug], ev.total(slug), ev.possible()
+    winner, top = ev.name_list(recommended), ev.total(recommended[0])
+    lead = (
+        f"{name} comes next with {points} of {possible} possible points ({_parts_phrase(ev, slug)})"
+    )
+    if basis == "overlap" and slug in overlap:
+        reason = f"{lead}: your talks and companies meet there too, but {winner} scores {top}."
+    elif basis == "overlap":
+        missing = []
+        if slug not in ev.talk_tracks:
+            missing.append("none of the talks you finished is about it")
+        if slug not in ev.company_tracks:
+            missing.append("none of the companies you picked hires for it")
+        more = f" That is more than {winner}'s {top}, but" if points > top else " But"
+        reason = (
+            f"{lead}.{more} {join_words(missing)}, and a recommendation needs a finished talk "
+            f"and a company that meet on the same track."
+        )
+    elif basis == "talks" and slug in ev.talk_tracks:
+        reason = f"{lead}: a talk you finished points there too, but {winner} scores {top}."
+    elif basis == "talks":
+        reason = (
+            f"{lead}, but no talk you finished points to it, and when your companies do not "
+            f"overlap your talks, the talks decide."
+        )
+    elif ev.curiosity_score(slug) > 0:
+        reason = (
+            f"{lead}: {ev.curiosity_score(slug)} of them from the problems and reading that "
+            f"absorbed you, against {ev.curiosity_score(recommended[0])} for {winner}."
+        )
+    else:
+        reason = (
+            f"{lead}, but none of them from the problems and reading that absorbed you, which "
+            f"decide while you have no finished talk."
+        )
+    return {"slug": slug, "name": name, "score": points, "reason": reason}
+
+
 # --- entry point ---------------------------------------------------------------------------
 
 
@@ -546,9 +637,12 @@ def score(audit: AuditInput) -> dict:
                 "curiosity": ev.parts[slug]["curiosity"],
                 "in_talks": slug in ev.talk_tracks,
                 "in_companies": slug in ev.company_tracks,
+                "sources": ev.sources(slug),
             }
             for slug in ev.order
         ],
+        "possible": ev.possible(),
+        "runner_up": _runner_up(ev, basis, recommended, overlap),
         "headline": _headline(ev, basis, recommended, stage["code"]),
         "explanation": explanation,
         "stage": stage,

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 
-from tracks.models import CompanyTrack, ConferenceTrack, GuideSection, Track
+from tracks.models import CompanyTrack, ConferenceTrack, GuideSection, ProjectTrack, Track
 
 from . import scoring
-from .models import Audit, AuditAnswer, MemberSession
+from .models import Audit, AuditAnswer, MemberSession, ShareLink
 from .steps import LAST_STEP, read_answers
 
 ACTIVE_GAP = timedelta(minutes=30)
@@ -142,7 +143,7 @@ def finish_audit(audit_id):
         answers = {answer.step: answer.data for answer in audit.answers.all()}
         audit_input, snapshot = read_answers(answers)
         result = scoring.score(audit_input)
-        result["next_steps"] = next_steps(result["recommended"])
+        result["next_steps"] = next_steps(result, finished_talks=snapshot.get("talks", []))
         result["colours"] = {t.slug: [t.colour, t.symbol] for t in Track.objects.all()}
         audit.status = Audit.Status.FINISHED
         audit.answers_snapshot = snapshot
@@ -154,49 +155,146 @@ def finish_audit(audit_id):
     return audit, True
 
 
-def next_steps(recommended):
-    """What to do next for each recommended track, kept with the result."""
-    if not recommended:
+PLAN_COMPANIES = 6
+
+
+def next_steps(result, finished_talks=()):
+    """A 90-day plan for each recommended track and, folded, the runner-up: three stages drawn
+    from the catalogue and the chapter's advice, every item linked to a page of the site. A
+    stage with nothing to say is left out, so no section is ever empty."""
+    runner_up = (result.get("runner_up") or {}).get("slug")
+    slugs = [*result.get("recommended", []), *([runner_up] if runner_up else [])]
+    if not slugs:
         return []
-    tracks = Track.objects.filter(slug__in=recommended).prefetch_related(
+    tracks = Track.objects.filter(slug__in=slugs).prefetch_related(
         "skills",
         Prefetch("sessions", queryset=ConferenceTrack.objects.select_related("conference")),
         Prefetch("hiring", queryset=CompanyTrack.objects.select_related("company")),
-        "project_listings__project",
+        Prefetch("project_listings", queryset=ProjectTrack.objects.select_related("project")),
     )
     highlight = GuideSection.objects.filter(kind=GuideSection.Kind.HIGHLIGHT).first()
-    steps = []
-    for track in tracks:
-        skills = [skill.name for skill in track.skills.all()]
-        steps.append(
-            {
-                "slug": track.slug,
-                "name": track.name,
-                "url": track.get_absolute_url(),
-                "conferences": [s.label for s in track.sessions.all()],
-                "projects": [listing.project.name for listing in track.project_listings.all()],
-                "companies": [
-                    {"name": h.company.name, "slug": h.company.slug, "qualifier": h.qualifier}
-                    for h in track.hiring.all()
-                ],
-                "become_the_person": become_the_person(track.name, skills),
-                "highlight": highlight.title if highlight else "",
-            }
-        )
-    return steps
-
-
-def become_the_person(track_name, skills):
-    # Track names keep their casing ("Safety / responsible AI", "FDE"), as the chapter writes them.
-    first = skills[0] if skills else track_name
-    second = skills[1] if len(skills) > 1 else first
+    by_slug = {track.slug: track for track in tracks}
     return [
-        f"Ask to own the next decision about {first} on your team.",
-        f"Write the team's evaluation suite for its {track_name} work.",
-        f"Give a brown-bag talk on {second}.",
-        "Keep at it for three months: being the person your team brings these problems to "
-        "counts for more than a new title.",
+        track_plan(by_slug[slug], highlight, set(finished_talks), runner_up=slug == runner_up)
+        for slug in slugs
+        if slug in by_slug
     ]
+
+
+def plan_item(text, links, after=""):
+    return {"text": text, "links": [{"text": t, "url": u} for t, u in links], "after": after}
+
+
+def track_plan(track, highlight, finished_talks, runner_up=False):
+    """Three stages of 30 days for one track: become the person, build depth, make it visible."""
+    name, url = track.name, track.get_absolute_url()
+    skills = [skill.name for skill in track.skills.all()]
+    first = skills[0] if skills else name
+    second = skills[1] if len(skills) > 1 else first
+    sessions = list(track.sessions.all())
+    unseen = [s for s in sessions if s.label not in finished_talks] or sessions
+    projects = [listing.project for listing in track.project_listings.all()]
+    hiring = list(track.hiring.all())
+
+    start = [
+        plan_item("Ask to own your team's next decision about", [(first, url)], "."),
+        plan_item(
+            f"Become the person your team brings {name} problems to; the guide says why:",
+            [(highlight.title, highlight.get_absolute_url())] if highlight else [(name, url)],
+            ".",
+        ),
+    ]
+    if unseen:
+        session = unseen[0]
+        start.append(
+            plan_item(
+                "Watch a talk next from",
+                [(session.label, session.conference.get_absolute_url())],
+                ".",
+            )
+        )
+    depth = []
+    if projects:
+        depth.append(
+            plan_item(
+                "Contribute a fix, a test or a doc page to"
+                + (" one of" if len(projects) > 1 else ""),
+                [(project.name, project.get_absolute_url()) for project in projects[:3]],
+                ".",
+            )
+        )
+    depth.append(
+        plan_item(f"Write your team's {name} evaluation suite, starting with", [(first, url)], ".")
+    )
+    visible = [plan_item("Give a brown-bag talk on", [(second, url)], " to your team.")]
+    if hiring:
+        visible.append(
+            plan_item(
+                f"Look at who hires deep {name} roles:",
+                [
+                    (
+                        f"{h.company.name} ({h.qualifier})" if h.qualifier else h.company.name,
+                        h.company.get_absolute_url(),
+                    )
+                    for h in hiring[:PLAN_COMPANIES]
+                ],
+                ".",
+            )
+        )
+    visible.append(
+        plan_item(
+            "Then take the audit again and compare:",
+            [("the curiosity audit", reverse("audits:new"))],
+            ".",
+        )
+    )
+    stages = [
+        {"title": "Days 1–30: become the person", "items": start},
+        {"title": "Days 31–60: build depth", "items": depth},
+        {"title": "Days 61–90: make it visible", "items": visible},
+    ]
+    return {
+        "slug": track.slug,
+        "name": name,
+        "url": url,
+        "runner_up": runner_up,
+        "stages": [stage for stage in stages if stage["items"]],
+    }
+
+
+def create_share_link(audit):
+    """A new private link to a finished audit; it replaces the audit's active link, if any."""
+    with transaction.atomic():
+        revoke_share_links(audit)
+        return ShareLink.objects.create(audit=audit, token=secrets.token_urlsafe(24))
+
+
+def revoke_share_links(audit):
+    """Revoke the audit's active links: they answer 404 from now on. How many were revoked."""
+    return ShareLink.objects.filter(audit=audit, revoked_at=None).update(revoked_at=timezone.now())
+
+
+def recent_share_links(member, within=timedelta(hours=1)):
+    """How many links the member has created lately, revoked ones included."""
+    return ShareLink.objects.filter(
+        audit__member=member, created_at__gte=timezone.now() - within
+    ).count()
+
+
+def shared_audit(token):
+    """The finished audit an active link points to, or None. Never cached: a revoked link must
+    stop working at once."""
+    link = (
+        ShareLink.objects.select_related("audit")
+        .filter(
+            token=token,
+            revoked_at=None,
+            audit__status=Audit.Status.FINISHED,
+            audit__member__isnull=False,
+        )
+        .first()
+    )
+    return link.audit if link else None
 
 
 def audit_as_dict(audit):

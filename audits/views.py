@@ -1,27 +1,33 @@
 """The audit as a member walks it: start, one step per screen, result, history, compare."""
 
 import json
+import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, services
+from . import charts, pdf, services
 from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
 # New audits a visitor's address may start in an hour; members have no such limit.
 VISITOR_DRAFTS_PER_HOUR = 10
+# Share links a member may create in an hour, across all their audits (revoked ones count).
+SHARE_LINKS_PER_HOUR = 10
+PDF_CACHE_SECONDS = 7 * 24 * 3600  # as long as the report's fragment
 
 
 def audit_owner(request):
@@ -208,7 +214,7 @@ def result(request, audit_id):
     return render_result(request, audit)
 
 
-def render_result(request, audit, status=200, template="audits/result.html"):
+def render_result(request, audit, status=200, template="audits/result.html", **extra):
     """The report is cached as rendered (a finished audit never changes), so what it shows is
     read from the audit's snapshot only when it is rendered."""
     context = {
@@ -219,6 +225,11 @@ def render_result(request, audit, status=200, template="audits/result.html"):
         "answer_rows": SimpleLazyObject(lambda: answer_rows(audit.answers_snapshot or {})),
         "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
     }
+    if request.user.is_authenticated and template == "audits/result.html":
+        link = audit.share_links.filter(revoked_at=None).first()
+        context["share_link"] = link
+        context["share_url"] = request.build_absolute_uri(link.get_absolute_url()) if link else ""
+    context.update(extra)
     return render(request, template, context, status=status)
 
 
@@ -252,6 +263,73 @@ def result_print(request, audit_id):
 
 @never_cache
 @require_GET
+def result_pdf(request, audit_id):
+    """The print page as a PDF file (WeasyPrint), the same report the browser prints."""
+    audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
+    # A finished audit never changes and a render costs a few tenths of a second: keep it.
+    key = f"audit-pdf:{audit.pk}:{audit.scoring_version}"
+    body = cache.get(key)
+    if body is None:
+        page = render_result(request, audit, template="audits/print.html")
+        body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
+        cache.set(key, body, PDF_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = f"careerguide-audit-{audit.finished_at:%Y-%m-%d}-{str(audit.id)[:8]}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share(request, audit_id):
+    """Create a private link to a finished result (replacing the active one) or revoke it."""
+    audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
+    if not request.user.is_authenticated:
+        # A visitor's own result: share links are for members, and keeping it comes first.
+        messages.info(request, "Sign up or log in to keep this result, then you can share it.")
+        return redirect("audits:result", audit.id)
+    if request.method == "GET":
+        return redirect(f"{reverse('audits:result', args=[audit.id])}#share-h")
+    if request.POST.get("action") == "revoke":
+        if services.revoke_share_links(audit):
+            messages.success(request, "The link is revoked: whoever opens it now gets “not found”.")
+        return redirect(f"{reverse('audits:result', args=[audit.id])}#share-h")
+    if services.recent_share_links(request.user) >= SHARE_LINKS_PER_HOUR:
+        return render(request, "audits/too_many_links.html", status=429)
+    services.create_share_link(audit)
+    messages.success(
+        request, "Your private link is ready. Anyone with it sees this result, not your answers."
+    )
+    return redirect(f"{reverse('audits:result', args=[audit.id])}#share-h")
+
+
+@require_GET
+def shared_result(request, token):
+    """A result as its member shared it: the recommendation, the explained scores and the plan,
+    never who they are or what they answered. The token is looked up on every request, so a
+    revoked link is a 404 at once; only the report itself is cached."""
+    audit = services.shared_audit(token)
+    if audit is None:
+        raise Http404("No such link.")
+    response = render(
+        request,
+        "audits/shared.html",
+        {
+            "audit": audit,
+            "picks": SimpleLazyObject(lambda: picks(audit.result)),
+            "result": SimpleLazyObject(lambda: audit.result),
+            "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+            "share_url": request.build_absolute_uri(),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    # Shared pages are never stored by a browser or a proxy, so a revoked link stops at once.
+    add_never_cache_headers(response)
+    return response
+
+
+@never_cache
+@require_GET
 def export_json(request, audit_id):
     audit = owned_audit(request, audit_id)
     body = json.dumps(services.audit_as_dict(audit), indent=2, ensure_ascii=False)
@@ -277,7 +355,14 @@ def delete_audit(request, audit_id):
 @require_GET
 def history(request):
     audits = request.user.audits.only(
-        "id", "status", "created_at", "updated_at", "top_tracks", "years", "reached_step"
+        "id",
+        "status",
+        "created_at",
+        "updated_at",
+        "finished_at",
+        "top_tracks",
+        "years",
+        "reached_step",
     )
     paginator = Paginator(audits, HISTORY_PAGE_SIZE)
     page_number = request.GET.get("page", "1")
@@ -290,14 +375,21 @@ def history(request):
         return redirect(f"{reverse('audits:history')}?page={page.number}")
     finished = request.user.audits.filter(status=Audit.Status.FINISHED).order_by("-finished_at")
     trend_ids = list(finished.values_list("id", flat=True)[: charts.TREND_LIMIT])
+    # Compare sent the member back: the audits they ticked stay ticked.
+    selected = set(request.GET.getlist("audit"))
     return render(
         request,
         "audits/history.html",
         {
             "page": page,
+            "selected": selected,
+            "can_compare": len(trend_ids) >= 2,
             # The table and the trend are cached as rendered for exactly these audits as they
             # are now: finished audits never change, and a draft's save changes its updated_at.
-            "rows_key": [(audit.id, audit.updated_at) for audit in page.object_list],
+            "rows_key": [
+                (audit.id, audit.updated_at, str(audit.id) in selected)
+                for audit in page.object_list
+            ],
             "trend_ids": trend_ids,
             "trend": SimpleLazyObject(
                 lambda: charts.trend_chart(
@@ -311,14 +403,28 @@ def history(request):
     )
 
 
+def audit_ids(values, limit=HISTORY_PAGE_SIZE):
+    """The values that are audit ids (UUIDs), as My audits writes them, at most `limit`."""
+    found = []
+    for value in values[:limit]:
+        try:
+            found.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return found
+
+
 @never_cache
 @login_required
 @require_GET
 def compare(request):
-    ids = request.GET.getlist("audit")
-    if len(ids) != 2 or ids[0] == ids[1]:
-        messages.warning(request, "Choose two different finished audits to compare.")
-        return redirect("audits:history")
+    ids = list(dict.fromkeys(request.GET.getlist("audit")))  # each audit once
+    if len(ids) != 2:
+        chosen = "none" if not ids else f"{len(ids)}" if len(ids) > 1 else "only one"
+        messages.warning(request, f"Compare takes exactly two finished audits: you chose {chosen}.")
+        # Only what can be a box on My audits goes back to be ticked again: audit ids.
+        query = urlencode([("audit", audit_id) for audit_id in audit_ids(ids)])
+        return redirect(f"{reverse('audits:history')}{'?' + query if query else ''}")
     try:
         found = list(request.user.audits.filter(pk__in=ids, status=Audit.Status.FINISHED))
     except ValidationError as error:  # an id that is not a UUID

@@ -158,10 +158,11 @@ def score_answers(answers, colours=None, next_steps_cache=None):
         next_steps_cache = {}
     audit_input, snapshot = read_answers(answers)
     result = scoring.score(audit_input)
-    recommended = tuple(result["recommended"])
-    if recommended not in next_steps_cache:
-        next_steps_cache[recommended] = services.next_steps(result["recommended"])
-    result["next_steps"] = next_steps_cache[recommended]
+    runner_up = (result["runner_up"] or {}).get("slug")
+    key = (tuple(result["recommended"]), runner_up, tuple(snapshot.get("talks", [])))
+    if key not in next_steps_cache:
+        next_steps_cache[key] = services.next_steps(result, snapshot.get("talks", []))
+    result["next_steps"] = next_steps_cache[key]
     result["colours"] = colours
     return ScoredAnswers(answers=answers, snapshot=snapshot, result=result)
 

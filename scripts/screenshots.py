@@ -40,7 +40,7 @@ def demo_member():
     return user
 
 
-def answer_audit(page, shoot, talk="sigir:retrieval", company="glean", years="2–3 years"):
+def answer_audit(page, shoot, talk="sigir:talk", company="glean", years="2–3 years"):
     """Walk one audit, calling shoot(name) at each step; returns the result page's URL."""
     page.goto(f"{BASE}/audits/new/")
     page.get_by_role("button", name="Start a new audit").click()
@@ -98,7 +98,7 @@ def main():
 
             first_result = answer_audit(page, shoot)
             second_result = answer_audit(
-                page, lambda name: None, talk="cvpr:multimodal", years="5+ years"
+                page, lambda name: None, talk="cvpr:talk", years="5+ years"
             )
             ids = [url.rstrip("/").split("/")[-2] for url in (first_result, second_result)]
             more = [
@@ -112,6 +112,15 @@ def main():
             for name, url in visits + more:
                 page.goto(url)
                 shoot(name)
+            # The first result shared by a private link, as the friend who opens it sees it.
+            page.goto(first_result)
+            page.get_by_role("button", name="Make a private link").click()
+            shared = page.get_by_label("Your private link").input_value()
+            friend = browser.new_page(viewport={"width": width, "height": height})
+            friend.goto(shared)
+            friend.screenshot(path=OUT / f"shared-{label}.png", full_page=True)
+            print(f"shared-{label}.png")
+            friend.close()
             page.emulate_media(color_scheme="dark")
             for name, url in (("result-dark", first_result), ("history-dark", f"{BASE}/audits/")):
                 page.goto(url)

@@ -87,6 +87,10 @@ EXPECTED = {
     "audits:result": owner_only(200),
     "audits:print": owner_only(200),
     "audits:export_json": owner_only(200),
+    "audits:export_pdf": owner_only(200),
+    "audits:share": owner_only("302 audits:result"),  # POST makes or revokes; GET goes back
+    # A shared result: this token names no link, so it is a 404 for everyone.
+    "shared_result": everyone(404),
     "audits:retake": members_only(405),  # POST only, refused before the audit is looked up
     "audits:delete": owner_only(200),  # the confirmation page
     # Admin: staff only, and members are sent to its log-in page.

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from audit_helpers import RETRIEVAL_ANSWERS, audit_until, post_step, start, step_url, walk
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ def test_sigir_and_glean_recommend_retrieval_with_reasons(member_client):
     recommendation = page.split('id="recommendation"')[1].split("</p>")[0]
     assert "Retrieval" in recommendation
     assert "SIGIR" in page and "Glean" in page
-    assert "Next steps for Retrieval" in page
+    assert "Your 90-day plan for Retrieval" in page
     assert 'role="img"' in page
 
 
@@ -184,10 +185,10 @@ def test_history_lists_newest_first_with_top_track(member_client):
     walk(member_client)
     draft = start(member_client)
     page = member_client.get(reverse("audits:history")).content.decode()
-    table = page.split("<tbody")[1]
+    table = page.split("history-table")[1]
     assert table.index(str(draft.id)) < table.index("Retrieval")
     assert "Draft" in page and "Finished" in page
-    assert "How your leaning moved" in page
+    assert "How your scores moved" in page
 
 
 def test_history_paginates(member_client, member):
@@ -214,7 +215,10 @@ def test_compare_two_audits_highlights_what_changed(member_client):
 
 def test_compare_needs_two_audits(member_client):
     response = member_client.get(reverse("audits:compare"), {"audit": ["x"]}, follow=True)
-    assert "Choose two different finished audits" in response.content.decode()
+    assert (
+        "Compare takes exactly two finished audits: you chose only one."
+        in response.content.decode()
+    )
 
 
 def test_retake_prefills_the_last_answers(member_client):
@@ -340,3 +344,297 @@ def test_a_step_has_one_address_without_leading_zeros(member_client):
     assert member_client.get(step_url(audit, 0)).status_code == 200
     assert member_client.get(f"/audits/{audit.id}/step/00/").status_code == 404
     assert member_client.get(f"/audits/{audit.id}/step/0000000000000/").status_code == 404
+
+
+# --- the result explained, shared and exported ------------------------------------------------
+
+
+def share(client, audit, action="create"):
+    return client.post(reverse("audits:share", args=[audit.id]), {"action": action})
+
+
+def active_link(audit):
+    return audit.share_links.get(revoked_at=None)
+
+
+def test_the_result_explains_each_score_against_its_scale(member_client):
+    audit = walk(member_client)
+    page = member_client.get(reverse("audits:result", args=[audit.id])).content.decode()
+    possible = audit.result["possible"]
+    assert f"out of <strong>{possible} possible points</strong>" in page
+    assert possible == 5 and ">5/5</text>" in page  # Retrieval: SIGIR 3 and Glean 2
+    assert 'class="bar seg-talks"' in page and 'class="bar seg-companies"' in page
+    assert "Talks: SIGIR" in page and "Companies: Glean" in page  # the table's sources
+    assert "Runner-up:" in page and audit.result["runner_up"]["reason"] in page
+    assert "scoring version" not in page
+
+
+def test_the_plan_has_three_linked_stages_and_the_runner_up_folded(member_client):
+    audit = walk(member_client)
+    page = member_client.get(reverse("audits:result", args=[audit.id])).content.decode()
+    assert "Your 90-day plan for Retrieval" in page
+    for stage in ("Days 1–30", "Days 31–60", "Days 61–90"):
+        assert stage in page
+    runner = audit.result["runner_up"]["name"]
+    assert f"A 90-day plan for {runner}, the runner-up" in page
+    assert 'href="/projects/#' in page and 'href="/companies/glean/"' in page
+    assert 'href="/conferences/#' in page
+    # SIGIR was finished already: the talk to watch next is another one.
+    assert "Watch a talk next from <a" in page
+    assert 'Watch a talk next from <a href="/conferences/#sigir"' not in page
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "retrieval",
+        "agents",
+        "evals",
+        "inference",
+        "voice",
+        "multimodal",
+        "safety",
+        "fine-tuning",
+        "forward-deployed",
+    ],
+)
+def test_every_tracks_plan_links_every_item_and_shows_no_empty_stage(slug):
+    from tracks.models import Track
+
+    track = Track.objects.get(slug=slug)
+    (plan,) = services.next_steps({"recommended": [slug]})
+    assert plan["stages"], slug
+    for stage in plan["stages"]:
+        assert stage["items"], (slug, stage["title"])
+        for item in stage["items"]:
+            assert item["links"] and all(link["url"].startswith("/") for link in item["links"])
+            assert track.name.lower() not in item["text"] or track.name.lower() == track.name
+
+
+def test_a_result_scored_before_version_2_still_renders(member_client):
+    audit = walk(member_client)
+    old = {
+        key: value for key, value in audit.result.items() if key not in ("possible", "runner_up")
+    }
+    old["version"] = 1
+    old["scores"] = [
+        {key: value for key, value in row.items() if key != "sources"} for row in old["scores"]
+    ]
+    old["next_steps"] = [
+        {
+            "slug": "retrieval",
+            "name": "Retrieval",
+            "url": "/tracks/retrieval/",
+            "conferences": ["SIGIR"],
+            "projects": [],
+            "companies": [],
+            "become_the_person": ["Ask to own the next decision about chunking strategies."],
+        }
+    ]
+    Audit.objects.filter(pk=audit.pk).update(result=old, scoring_version=1)
+    page = member_client.get(reverse("audits:result", args=[audit.id])).content.decode()
+    assert "Next steps for Retrieval" in page and "Each bar is drawn against the top score" in page
+    assert "Companies hiring" not in page and "Projects to contribute to" not in page
+    share(member_client, audit)
+    audit.refresh_from_db()
+    assert member_client.get(active_link(audit).get_absolute_url()).status_code == 200
+
+
+def test_a_share_link_shows_the_result_but_nothing_personal(member_client, member):
+    audit = walk(member_client)
+    response = share(member_client, audit)
+    assert response.status_code == 302
+    link = active_link(audit)
+    assert len(link.token) >= 32
+    page = member_client.get(response["Location"]).content.decode()
+    assert link.get_absolute_url() in page and "Revoke this link" in page
+
+    shared = Client().get(link.get_absolute_url())  # a friend's browser
+    assert shared.status_code == 200
+    assert shared["X-Robots-Tag"] == "noindex"
+    assert "private" in shared["Cache-Control"] and "no-store" in shared["Cache-Control"]
+    html = shared.content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert '<meta property="og:title" content="A curiosity audit result: Retrieval">' in html
+    assert f'<meta property="og:description" content="{audit.result["headline"]}">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:title"' in html and '<meta name="twitter:description"' in html
+    assert "Your 90-day plan for Retrieval" in html and "possible points" in html
+    for personal in (
+        member.username,
+        member.email,
+        RETRIEVAL_ANSWERS[1]["note"],
+        "Your answers",
+        "Do you enjoy reading model release notes every week?",
+        "You finished a talk at SIGIR",
+        "From your answers",
+    ):
+        assert personal not in html, personal
+    assert "Take the audit yourself" in html  # the invitation for whoever opens it
+
+
+def test_a_revoked_link_is_404_at_once_and_a_new_one_works(member_client):
+    client = Client()  # a friend's browser
+    audit = walk(member_client)
+    share(member_client, audit)
+    first = active_link(audit).get_absolute_url()
+    assert client.get(first).status_code == 200  # its report is cached now
+    share(member_client, audit, "revoke")
+    assert client.get(first).status_code == 404
+    share(member_client, audit)
+    second = active_link(audit).get_absolute_url()
+    assert second != first
+    assert client.get(second).status_code == 200 and client.get(first).status_code == 404
+    share(member_client, audit)  # a new link replaces the active one
+    assert client.get(second).status_code == 404
+    assert audit.share_links.filter(revoked_at=None).count() == 1
+
+
+def test_another_member_can_neither_revoke_nor_create_a_link(client, make_member):
+    owner = make_member("owner")
+    client.force_login(owner)
+    audit = walk(client)
+    share(client, audit)
+    url = active_link(audit).get_absolute_url()
+    client.force_login(make_member("intruder"))
+    assert share(client, audit, "revoke").status_code == 404
+    assert share(client, audit).status_code == 404
+    assert audit.share_links.count() == 1
+    page = client.get(url)
+    assert page.status_code == 200 and "Take the audit yourself" in page.content.decode()
+
+
+def test_a_visitor_is_asked_to_keep_the_result_before_sharing_it(client):
+    audit = walk(client)
+    response = client.post(reverse("audits:share", args=[audit.id]), follow=True)
+    assert "Sign up or log in to keep this result" in response.content.decode()
+    assert not audit.share_links.exists()
+
+
+def test_share_link_creation_is_rate_limited_with_a_clear_429(member_client):
+    from audits.views import SHARE_LINKS_PER_HOUR
+
+    audit = walk(member_client)
+    for _ in range(SHARE_LINKS_PER_HOUR):
+        assert share(member_client, audit).status_code == 302
+    response = share(member_client, audit)
+    assert response.status_code == 429
+    assert "Too many new links" in response.content.decode()
+    assert share(member_client, audit, "revoke").status_code == 302  # revoking is never limited
+
+
+def test_the_pdf_is_the_print_page_on_at_most_two_a4_pages(member_client):
+    from audits import pdf
+
+    audit = walk(member_client)
+    response = member_client.get(reverse("audits:export_pdf", args=[audit.id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"].endswith('.pdf"')
+    html = member_client.get(reverse("audits:print", args=[audit.id])).content.decode()
+    document = pdf.render_document(html, "http://testserver/")
+    assert 1 <= len(document.pages) <= 2
+    assert document.pages[0].width == pytest.approx(210 * 96 / 25.4, abs=1)  # A4, in CSS px
+
+
+def test_a_pdf_is_rendered_once_per_audit(member_client, monkeypatch):
+    from audits import pdf
+
+    audit = walk(member_client)
+    url = reverse("audits:export_pdf", args=[audit.id])
+    first = member_client.get(url).content
+    monkeypatch.setattr(pdf, "render_pdf", lambda *args, **kwargs: pytest.fail("rendered again"))
+    assert member_client.get(url).content == first
+
+
+def test_compare_keeps_the_ticks_and_says_why_when_not_two(member_client):
+    audits = [walk(member_client) for _ in range(3)]
+    ids = [str(audit.id) for audit in audits]
+    response = member_client.get(reverse("audits:compare"), {"audit": ids}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(reverse("audits:history") + "?audit=")
+    assert "Compare takes exactly two finished audits: you chose 3." in page
+    for audit_id in ids:
+        assert f'value="{audit_id}" id="cmp-{audit_id}"' in page
+        assert page.count(f'value="{audit_id}" id="cmp-{audit_id}" ') == 1
+        assert f'id="cmp-{audit_id}" aria-label=' in page
+    assert page.count(" checked>") == 3
+    one = member_client.get(reverse("audits:compare"), {"audit": ids[:1]}, follow=True)
+    assert "you chose only one" in one.content.decode()
+    assert one.content.decode().count(" checked>") == 1
+
+
+def test_compare_is_offered_only_with_two_finished_audits(member_client):
+    walk(member_client)
+    start(member_client)
+    page = member_client.get(reverse("audits:history")).content.decode()
+    assert 'name="audit"' not in page and "Compare the two ticked" not in page
+    walk(member_client)
+    page = member_client.get(reverse("audits:history")).content.decode()
+    assert page.count('name="audit"') == 2 and "Compare the two ticked" in page
+
+
+def test_history_trend_and_compare_show_the_same_exact_times_newest_first(member_client):
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    older = walk(member_client)
+    newer = walk(member_client)
+    Audit.objects.filter(pk=older.pk).update(finished_at=newer.finished_at - timedelta(days=3))
+    older.refresh_from_db()
+    stamp = {a.pk: date_format(localtime(a.finished_at), "j M Y, H:i") for a in (older, newer)}
+    history = member_client.get(reverse("audits:history")).content.decode()
+    trend, table = history.split('id="audits-h"')
+    assert "polyline" not in trend
+    assert trend.index(stamp[newer.pk]) < trend.index(stamp[older.pk])  # newest first
+    assert "heat-top" in trend and "The scores as a table" in trend
+    assert f"Finished</span> {stamp[newer.pk]}" in table
+    compare = member_client.get(
+        reverse("audits:compare"), {"audit": [str(older.id), str(newer.id)]}
+    ).content.decode()
+    assert f"Earlier ·</span> {stamp[older.pk]}" in compare
+    assert f"Later ·</span> {stamp[newer.pk]}" in compare
+
+
+def test_copy_counts_are_plural_only_when_plural(member_client, client):
+    page = member_client.get(reverse("account_delete")).content.decode()
+    assert "all 0" not in page and "will be deleted for good" in page
+    walk(member_client)
+    assert (
+        "and your audit will be deleted"
+        in member_client.get(reverse("account_delete")).content.decode()
+    )
+    client.logout()
+    one = client.get(reverse("tracks:track_list"), {"q": "Vespa"}).content.decode()
+    assert "1 track matches “Vespa”" in one
+    several = client.get(reverse("tracks:track_list"), {"q": "Anthropic"}).content.decode()
+    assert "tracks match “Anthropic”" in several
+
+
+def test_result_share_and_history_pages_keep_the_content_security_policy(member_client):
+    from test_security import csp_offences
+
+    first, second = walk(member_client), walk(member_client)
+    share(member_client, second)
+    pages = {
+        "result": reverse("audits:result", args=[second.id]),
+        "print": reverse("audits:print", args=[second.id]),
+        "history": reverse("audits:history"),
+        "shared": active_link(second).get_absolute_url(),
+        "compare": f"{reverse('audits:compare')}?audit={first.id}&audit={second.id}",
+    }
+    for name, url in pages.items():
+        response = member_client.get(url)
+        assert response.status_code == 200, name
+        assert csp_offences(response.content.decode()) == [], name
+
+
+def test_the_shared_page_costs_one_query_cold_or_cached(member_client, django_assert_num_queries):
+    audit = walk(member_client)
+    share(member_client, audit)
+    url = active_link(audit).get_absolute_url()
+    friend = Client()
+    for _ in range(2):  # a full render, then the cached report: the link is looked up each time
+        with django_assert_num_queries(1):
+            assert friend.get(url).status_code == 200

@@ -423,6 +423,11 @@ def test_scores_cover_every_track_in_catalogue_order_with_their_parts():
         "curiosity": 2,
         "in_talks": True,
         "in_companies": True,
+        "sources": {
+            "talks": ["SIGIR"],
+            "companies": ["Glean"],
+            "curiosity": ["A finicky chunking strategy"],
+        },
     }
     fde = row(result, "forward-deployed")
     assert (fde["score"], fde["in_talks"], fde["in_companies"]) == (2, False, True)
@@ -447,7 +452,7 @@ def test_result_is_json_serialisable_and_versioned():
             warnings=frozenset({"pay", "release_notes", "day_job", "trend"}),
         )
     )
-    assert result["version"] == SCORING_VERSION == 1
+    assert result["version"] == SCORING_VERSION == 2
     assert json.loads(json.dumps(result)) == result
     assert set(result) == {
         "version",
@@ -459,6 +464,8 @@ def test_result_is_json_serialisable_and_versioned():
         "explanation",
         "stage",
         "warnings",
+        "possible",
+        "runner_up",
     }
 
 
@@ -534,3 +541,100 @@ def test_empty_catalogue_does_not_raise():
     result = score(AuditInput(tracks=(), years="", talks=(SIGIR,)))
     assert result["basis"] == "none"
     assert result["scores"] == []
+
+
+# --- the score explained: its parts, its scale and the runner-up -------------------------------
+
+
+def test_each_score_is_split_by_where_its_points_came_from_and_names_the_answers():
+    result = score(audit(talks=(SIGIR,), companies=(GLEAN, ANTHROPIC), reading=(VISION_DEMOS,)))
+    multimodal = row(result, "multimodal")
+    assert (multimodal["talks"], multimodal["companies"], multimodal["curiosity"]) == (0, 2, 2)
+    assert multimodal["score"] == multimodal["talks"] + multimodal["companies"] + 2
+    assert multimodal["sources"] == {
+        "talks": [],
+        "companies": ["Anthropic"],
+        "curiosity": ["Vision-model demos"],
+    }
+    for item in result["scores"]:
+        assert item["score"] == item["talks"] + item["companies"] + item["curiosity"]
+
+
+def test_the_scale_is_what_a_track_would_score_if_every_answer_pointed_to_it():
+    result = score(
+        audit(talks=(SIGIR, CVPR), companies=(GLEAN,), problems=(CHUNKING,), reading=(EVAL_POSTS,))
+    )
+    # Two talks (3 each), one company (2), two curiosity answers of weight 2.
+    assert result["possible"] == 3 + 3 + 2 + 2 + 2
+    assert all(item["score"] <= result["possible"] for item in result["scores"])
+    assert score(audit())["possible"] == 0
+
+
+def test_the_runner_up_outside_the_overlap_says_what_it_lacks():
+    result = score(audit(talks=(SIGIR,), companies=(GLEAN, ANTHROPIC), reading=(VISION_DEMOS,)))
+    assert result["recommended"] == ["retrieval"]
+    runner = result["runner_up"]
+    assert (runner["slug"], runner["score"]) == ("multimodal", 4)
+    assert runner["reason"].startswith(
+        f"Multimodal comes next with 4 of {result['possible']} possible points "
+        "(2 from companies and 2 from curiosity)"
+    )
+    assert "none of the talks you finished is about it" in runner["reason"]
+
+
+def test_a_runner_up_in_the_overlap_has_fewer_points():
+    result = score(audit(talks=(SIGIR, CVPR), companies=(GLEAN, ANTHROPIC), problems=(CHUNKING,)))
+    assert result["recommended"] == ["retrieval"]
+    runner = result["runner_up"]
+    assert runner["slug"] == "multimodal"
+    assert "your talks and companies meet there too, but Retrieval scores 7" in runner["reason"]
+
+
+def test_the_runner_up_with_more_points_says_why_it_still_is_not_recommended():
+    result = score(
+        audit(
+            talks=(SIGIR,),
+            companies=(GLEAN, ANTHROPIC),
+            reading=(EVAL_POSTS,),
+            problems=(EVAL_RESULT,),
+        )
+    )
+    runner = result["runner_up"]
+    assert runner["slug"] == "evals" and runner["score"] > row(result, "retrieval")["score"]
+    assert "more than Retrieval's 5" in runner["reason"]
+
+
+def test_the_runner_up_of_a_curiosity_leaning_compares_curiosity_points():
+    result = score(audit(reading=(EVAL_POSTS, AGENT_NOTES), problems=(EVAL_RESULT,)))
+    assert result["recommended"] == ["evals"]
+    assert result["runner_up"]["slug"] == "agents"
+    assert "2 of them from the problems and reading" in result["runner_up"]["reason"]
+
+
+def test_no_runner_up_when_nothing_else_scored():
+    assert (
+        score(audit(talks=(SIGIR,), companies=(company("Glean", "retrieval"),)))["runner_up"]
+        is None
+    )
+    assert score(audit())["runner_up"] is None
+
+
+def test_track_names_keep_their_casing_in_every_sentence():
+    fde = talk("A customer workshop", "forward-deployed")
+    safety = talk("FAccT", "safety")
+    for talks in ((fde,), (safety,)):
+        result = score(audit(talks=talks, companies=(ANTHROPIC,), problems=(CUSTOMER_WORKFLOW,)))
+        text = (
+            text_of(result) + result["runner_up"]["reason"]
+            if result["runner_up"]
+            else text_of(result)
+        )
+        assert FDE_NAME.lower() not in text
+        assert "safety / responsible ai" not in text
+
+
+def test_no_leaning_in_the_first_year_says_nothing_about_a_leaning_below():
+    result = score(audit(years="under-1"))
+    assert "leaning below" not in result["stage"]["advice"]
+    leaning = score(audit(years="under-1", talks=(SIGIR,), companies=(GLEAN,)))
+    assert "leaning below" in leaning["stage"]["advice"]

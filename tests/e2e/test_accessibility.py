@@ -1,7 +1,8 @@
 """WCAG 2.2 AA in Chromium: axe-core on every kind of page, at 1280 and 375 px, light and dark.
 
 One test walks the site once as a visitor and then as a member (sign up, a whole audit through
-htmx swaps, a result, history with two finished audits, compare) and checks each page on the way
+htmx swaps, a result, history with two finished audits, compare, a share link and the shared
+page as the friend who opens it sees it) and checks each page on the way
 four times: 1280 px and 375 px wide, each in the light and the dark colour scheme (the viewport and
 `prefers-color-scheme` are switched on the same page, so each page is loaded once). Every problem
 is collected and reported at the end, so one run lists them all: page, width, scheme, axe rule id,
@@ -246,7 +247,7 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     page.get_by_role("button", name="Finish and see my result").click()
     expect(page).to_have_url(re.compile(r"/result/$"))
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
-    page.get_by_text("Scores as a table").press("Enter")  # open the <details>
+    expect(page.locator("details[open]").get_by_text("Scores as a table")).to_be_visible()
     scan("result")
     page.get_by_role("link", name="Print-friendly page").click()
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
@@ -261,12 +262,13 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     scan("result with warnings")
     page.goto(base + "/audits/")
     expect(page.locator("svg.chart")).to_be_visible()
+    page.get_by_text("The scores as a table").press("Enter")
     scan("history, two finished and a draft")
     boxes = page.locator("input[name=audit]")
     expect(boxes).to_have_count(2)
     boxes.nth(0).check()
     boxes.nth(1).check()
-    page.get_by_role("button", name="Compare the two selected").click()
+    page.get_by_role("button", name="Compare the two ticked").click()
     expect(page).to_have_url(re.compile(r"/audits/compare/\?"))
     scan("compare")
     page.goto(f"{base}/audits/{evals.id}/delete/")
@@ -274,7 +276,18 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     page.goto(base + "/accounts/")
     scan("account")
 
-    assert len(scan.scanned) == 34, scan.scanned
+    # The result shared by a private link, as the friend who opens it sees it.
+    page.goto(f"{base}/audits/{evals.id}/result/")
+    page.get_by_role("button", name="Make a private link").click()
+    scan("result with its share link")
+    shared_url = page.get_by_label("Your private link").input_value()
+    context.clear_cookies()
+    page.goto(shared_url)
+    expect(page.get_by_role("link", name="Take the audit yourself")).to_be_visible()
+    page.get_by_text("Scores as a table").press("Enter")
+    scan("shared result")
+
+    assert len(scan.scanned) == 36, scan.scanned
     assert not scan.problems, (
         f"{len(scan.problems)} accessibility problems on {len(scan.scanned)} pages:\n"
         + "\n".join(scan.problems)

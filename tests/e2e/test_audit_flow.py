@@ -2,6 +2,7 @@
 
 import re
 
+from answers import EVALS_ANSWERS
 from audit_helpers import audit_until
 from browser_helpers import (
     UUID,
@@ -201,3 +202,69 @@ def test_double_clicking_finish_without_javascript_keeps_one_result(
     assert Audit.objects.filter(status="finished").count() == 1
     assert Audit.objects.count() == 1
     shot(page)
+
+
+# Text in an SVG chart that sticks out of the chart's own box: a label cut off by the viewBox.
+LABELS_OUTSIDE = """(svg) => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll("text")].filter((text) => {
+    const b = text.getBoundingClientRect();
+    return b.left < box.left - 0.5 || b.right > box.right + 0.5 ||
+      b.top < box.top - 0.5 || b.bottom > box.bottom + 0.5;
+  }).map((text) => text.textContent);
+}"""
+FDE = "Forward-Deployed Engineer (FDE) / Applied AI"
+
+
+def test_every_chart_label_is_whole_at_1280_and_375_px(
+    new_context, live_server, content, make_member, password, shot
+):
+    member = make_member("ada")
+    audit_until(member, 5, EVALS_ANSWERS)
+    audit = audit_until(member, 5)
+    page = new_context().new_page()
+    log_in(page, live_server.url, "ada", password)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path, selector in (
+            (f"/audits/{audit.id}/result/", "svg.chart-bars"),
+            ("/audits/", "svg.trend-chart"),
+        ):
+            page.goto(live_server.url + path)
+            chart = page.locator(selector)
+            expect(chart).to_be_visible()
+            assert chart.evaluate(LABELS_OUTSIDE) == [], (width, path)
+            # Long names take two lines, never an ellipsis.
+            words = " ".join(chart.locator("text").all_text_contents())
+            assert FDE in words and "…" not in words, (width, path)
+        shot(page, f"history-{width}")
+        page.goto(f"{live_server.url}/audits/{audit.id}/result/")
+        shot(page, f"result-{width}")
+
+
+def test_share_open_in_a_fresh_browser_then_revoke(
+    new_context, live_server, content, make_member, password, shot
+):
+    audit = audit_until(make_member("ada"), 5)
+    owner = new_context().new_page()
+    log_in(owner, live_server.url, "ada", password)
+    owner.goto(f"{live_server.url}/audits/{audit.id}/result/")
+    owner.get_by_role("button", name="Make a private link").click()
+    link = owner.get_by_label("Your private link")
+    expect(link).to_have_value(re.compile(r"/r/[\w-]{32,}/$"))
+    url = link.input_value()
+    shot(owner, "owner")
+
+    friend = new_context(viewport={"width": 375, "height": 800}).new_page()
+    assert friend.goto(url).status == 200
+    expect(friend.locator("#recommendation")).to_contain_text("Retrieval")
+    expect(friend.get_by_role("link", name="Take the audit yourself")).to_be_visible()
+    expect(friend.get_by_role("heading", name="Your answers")).to_have_count(0)
+    assert "ada@example.com" not in friend.content()
+    shot(friend, "friend")
+
+    owner.get_by_role("button", name="Revoke this link").click()
+    expect(owner.get_by_role("button", name="Make a private link")).to_be_visible()
+    assert friend.reload().status == 404
+    expect(friend.get_by_role("heading", level=1)).not_to_contain_text("specialization")
+    shot(friend, "revoked")

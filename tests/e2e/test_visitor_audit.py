@@ -45,7 +45,7 @@ def test_a_visitor_takes_the_audit_and_finds_it_in_the_history_after_signing_up(
     sign_up_to_keep(page, "newbie", password)
     expect(page).to_have_url(result_url)  # back on the result, now the member's
     page.get_by_role("link", name="My audits").first.click()
-    expect(page.locator("table")).to_contain_text("Retrieval")
+    expect(page.locator("table.history-table")).to_contain_text("Retrieval")
     audit = Audit.objects.get()
     assert audit.member.username == "newbie" and audit.visitor_key == ""
     shot(page, "history")
