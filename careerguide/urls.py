@@ -7,7 +7,7 @@ from . import views
 
 urlpatterns = [
     path("", include("tracks.urls")),
-    path("accounts/", include("audits.account_urls")),
+    path("accounts/", include("accounts.urls")),
     path("audits/", include("audits.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
