@@ -4,7 +4,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.db import transaction
 
-from audits.services import member_audits, member_audit_counts
+from audits.services import member_audit_counts, member_audits
 
 from .models import LoginNotice
 

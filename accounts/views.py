@@ -1,7 +1,7 @@
 """Member pages beside allauth's: my account, my data, deleting it, the inline username check."""
 
-from allauth.account.adapter import get_adapter
 from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.contrib import messages

@@ -1,5 +1,6 @@
-"""Accounts on django-allauth: sign up, log in (username or email) and out, email verification,
-passwords, my data, my sessions, deleting my account, and a visitor's audit claimed on the way in."""
+"""Accounts on django-allauth: sign up, log in (username or email) and out, email
+verification, passwords, my data, my sessions, deleting my account, and a visitor's audit
+claimed on the way in."""
 
 import json
 import re
