@@ -1,5 +1,8 @@
-"""Account pages are never cached, and the mail they send goes out after the response."""
+"""Account pages are never cached (and GitHub's are a 404 when it is not configured); the
+mail they send goes out after the response."""
 
+from allauth.socialaccount.models import SocialApp
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
 from .adapter import send_quietly
@@ -17,6 +20,12 @@ class AccountPagesNeverCachedMiddleware:
         if match and match.func.__module__.startswith(("allauth.", "accounts.")):
             add_never_cache_headers(response)
         return response
+
+    def process_exception(self, request, exception):
+        # GitHub's pages exist only when GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are set.
+        if isinstance(exception, SocialApp.DoesNotExist):
+            raise Http404("Sign-in with GitHub is not configured.")
+        return None
 
 
 class MailAfterResponseMiddleware:
