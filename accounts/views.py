@@ -99,3 +99,7 @@ class PasswordResetView(BadInputStatusMixin, allauth_views.PasswordResetView):
 
 class PasswordResetFromKeyView(BadInputStatusMixin, allauth_views.PasswordResetFromKeyView):
     pass
+
+
+class ReauthenticateView(BadInputStatusMixin, allauth_views.ReauthenticateView):
+    pass

@@ -167,8 +167,22 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# allauth's rate limits (accounts.apps points them here) live in the database, as available as
+# the site itself and shared by every app server: with Redis stopped or hung, log-ins are still
+# counted and still go through.
+CACHES["ratelimits"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": DATABASE_CACHE_TABLE,
+    "KEY_PREFIX": "ratelimits",
+}
 if TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimits",
+        },
+    }
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

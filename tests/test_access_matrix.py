@@ -233,7 +233,6 @@ def world(make_member, superuser):
     curator = make_member("curie", is_staff=True)
     curator.groups.add(Group.objects.get(name="Curators"))
     give_totp(curator)
-    give_totp(superuser)
     finished = audit_until(owner, 5)
     draft = audit_until(owner, 0)
     # The other member has audits of their own, so a 404 is not just "you have no audits".

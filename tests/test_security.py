@@ -162,7 +162,8 @@ def test_https_responses_carry_hsts_for_a_year_with_subdomains(client):
 def test_plain_http_is_redirected_to_https_with_301(client, settings):
     settings.SECURE_SSL_REDIRECT = True  # tests/conftest.py turns it off for ordinary tests
 
-    for path in ("/", "/tracks/retrieval/?q=x", reverse("account_login"), reverse("audits:history")):
+    paths = ("/", "/tracks/retrieval/?q=x", reverse("account_login"), reverse("audits:history"))
+    for path in paths:
         response = client.get(path)
         assert response.status_code == 301, path
         assert response["Location"] == f"https://testserver{path}"
