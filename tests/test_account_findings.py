@@ -301,10 +301,11 @@ def test_a_known_address_resets_in_the_same_time_as_an_unknown_one(victim, setti
     """Before: a known address took measurably longer to answer (the mail was sent first).
     Now the mail goes out after the response: the answer takes no longer with a slow server."""
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.SlowMailBackend"}}
-    from accounts.middleware import MailAfterResponseMiddleware
     from allauth.account.middleware import AccountMiddleware
     from django.contrib.messages.middleware import MessageMiddleware
     from django.contrib.sessions.middleware import SessionMiddleware
+
+    from accounts.middleware import MailAfterResponseMiddleware
 
     view = account_views.PasswordResetView.as_view()
     handler = SessionMiddleware(
