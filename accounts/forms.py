@@ -1,5 +1,6 @@
-"""Forms for members on top of allauth's: sign-up with the inline username check."""
+"""Forms for members on top of allauth's: log-in, and sign-up with the inline username check."""
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.urls import reverse_lazy
 
@@ -20,6 +21,7 @@ class SignupForm(AllauthSignupForm):
             {
                 "placeholder": "",
                 "autocomplete": "username",
+                "autofocus": True,
                 "hx-post": reverse_lazy("username_check"),
                 "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#username-check",
@@ -37,3 +39,18 @@ class SignupForm(AllauthSignupForm):
         self.fields["password1"].widget.attrs.pop("placeholder", None)
         self.fields["password2"].label = "Password confirmation"
         self.fields["password2"].widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in (username or email, password), labelled in the site's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Username or email"
+        login.widget.attrs.update(
+            {"placeholder": "", "autocomplete": "username", "autofocus": True}
+        )
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"
