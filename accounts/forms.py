@@ -1,25 +1,46 @@
-"""Forms for members on top of allauth's: log-in, and sign-up with the inline username check."""
+"""allauth's forms as the site's forms: labels without placeholders, the log-in and sign-up in
+the site's words, and the inline username check on sign-up."""
 
-from allauth.account.forms import LoginForm as AllauthLoginForm
-from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account import forms as allauth_forms
 from django.urls import reverse_lazy
 
 
-class SignupForm(AllauthSignupForm):
-    """allauth's sign-up (username, email, password twice), with labels and hints of our own."""
+class SiteFormMixin:
+    """Labels do the talking (placeholders repeat them and vanish as one types), and the pages
+    offer "Forgot your password?" themselves, next to the button."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+            if getattr(field.widget, "input_type", "") == "password" and "Forgot" in str(
+                field.help_text
+            ):
+                field.help_text = ""
+
+
+class LoginForm(SiteFormMixin, allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Username or email"
+        login.widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"
+
+
+class SignupForm(SiteFormMixin, allauth_forms.SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.label = "Username"
         username.help_text = (
-            "Letters, digits and @ . + - _ only. You can log in with it or your email."
+            "Letters, digits and @ . + - _ only. You can log in with it or with your email."
         )
         # Inline check of the username as it is typed; only #username-check is replaced, so
         # nothing the member has typed elsewhere is touched.
         username.widget.attrs.update(
             {
-                "placeholder": "",
                 "autocomplete": "username",
                 "autofocus": True,
                 "hx-post": reverse_lazy("username_check"),
@@ -31,26 +52,31 @@ class SignupForm(AllauthSignupForm):
         )
         email = self.fields["email"]
         email.label = "Email"
-        email.help_text = (
-            "For log-in and password resets. One account per address; we never share it."
-        )
-        email.widget.attrs.update({"placeholder": "", "autocomplete": "email"})
+        email.help_text = "For log-in and password resets. One account per address; never shared."
+        email.widget.attrs.update({"autocomplete": "email"})
         self.fields["password1"].label = "Password"
-        self.fields["password1"].widget.attrs.pop("placeholder", None)
         self.fields["password2"].label = "Password confirmation"
-        self.fields["password2"].widget.attrs.pop("placeholder", None)
 
 
-class LoginForm(AllauthLoginForm):
-    """allauth's log-in (username or email, password), labelled in the site's words."""
+class ReauthenticateForm(SiteFormMixin, allauth_forms.ReauthenticateForm):
+    pass
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        login = self.fields["login"]
-        login.label = "Username or email"
-        login.widget.attrs.update(
-            {"placeholder": "", "autocomplete": "username", "autofocus": True}
-        )
-        self.fields["password"].widget.attrs.pop("placeholder", None)
-        if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me logged in on this device"
+
+class ChangePasswordForm(SiteFormMixin, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class ResetPasswordForm(SiteFormMixin, allauth_forms.ResetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(SiteFormMixin, allauth_forms.ResetPasswordKeyForm):
+    pass
+
+
+class AddEmailForm(SiteFormMixin, allauth_forms.AddEmailForm):
+    pass
+
+
+class SetPasswordForm(SiteFormMixin, allauth_forms.SetPasswordForm):
+    pass

@@ -209,7 +209,19 @@ LOGOUT_REDIRECT_URL = "tracks:home"
 
 # Accounts (django-allauth): accounts/adapter.py holds the site's own rules.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    name: f"accounts.forms.{form}"
+    for name, form in [
+        ("login", "LoginForm"),
+        ("signup", "SignupForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("add_email", "AddEmailForm"),
+        ("set_password", "SetPasswordForm"),
+    ]
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True  # one account per address, compared case-insensitively
