@@ -21,7 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
             return str(ipaddress.ip_address(address))
         except ValueError:
             # Only requests made in code (Django's force_login) come without an address.
-            return "0.0.0.0"  # noqa: S104  (a placeholder, never bound to)
+            return "0.0.0.0"  # noqa: S104  # nosec B104: a placeholder, never bound to
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth counts failed log-ins per login across all addresses, so ten failures from

@@ -243,9 +243,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "30/15m/ip,10/15m/key",
     "login": "30/m/ip",
     "signup": "10/h/ip",
-    "reset_password": "5/h/ip,3/h/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "5/h/ip,3/h/key",  # nosec B105: a rate, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105: a rate, not a password
+    "change_password": "5/m/user",  # nosec B105: a rate, not a password
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
