@@ -13,6 +13,8 @@ class SiteFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+            if getattr(field.widget, "input_type", "") == "checkbox":
+                field.label_suffix = ""  # "Keep me logged in", not "Keep me logged in:"
             if getattr(field.widget, "input_type", "") == "password" and "Forgot" in str(
                 field.help_text
             ):
