@@ -5,6 +5,10 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.socialaccount.adapter import (
+    DefaultSocialAccountAdapter,
+    _build_apps_from_settings,  # noqa: PLC2701
+)
 from django.contrib import messages
 
 from audits.services import client_address
@@ -74,3 +78,11 @@ def send_quietly(message):
         message.send()
     except Exception:  # an SMTP failure is logged; the member can ask again
         logger.exception("Could not send %r to %s", message.subject, message.to)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request, provider=None, client_id=None):
+        """GitHub is configured by the environment only (settings.SOCIALACCOUNT_PROVIDERS), never
+        by rows in the admin: no query for them on every log-in and account page."""
+        apps = _build_apps_from_settings(provider=provider, client_id=client_id)
+        return [app for provider_apps in apps.values() for app in provider_apps]

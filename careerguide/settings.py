@@ -209,6 +209,7 @@ LOGOUT_REDIRECT_URL = "tracks:home"
 
 # Accounts (django-allauth): accounts/adapter.py holds the site's own rules.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 ACCOUNT_FORMS = {
     name: f"accounts.forms.{form}"
     for name, form in [
