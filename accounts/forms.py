@@ -2,6 +2,8 @@
 the site's words, and the inline username check on sign-up."""
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.utils import filter_users_by_email
 from django.urls import reverse_lazy
 
 
@@ -77,7 +79,14 @@ class ResetPasswordKeyForm(SiteFormMixin, allauth_forms.ResetPasswordKeyForm):
 
 
 class AddEmailForm(SiteFormMixin, allauth_forms.AddEmailForm):
-    pass
+    def clean_email(self):
+        """One account per address here too: allauth would add another account's address,
+        unverified, to hide that it exists; sign-up says so already, so this page does too."""
+        email = super().clean_email()
+        others = [user for user in filter_users_by_email(email) if user.pk != self.user.pk]
+        if others:
+            raise get_adapter().validation_error("email_taken")
+        return email
 
 
 class SetPasswordForm(SiteFormMixin, allauth_forms.SetPasswordForm):

@@ -9,6 +9,7 @@ urlpatterns = [
     # allauth's own views with the site's status codes for bad input; same paths and names.
     path("login/", views.LoginView.as_view(), name="account_login"),
     path("signup/", views.SignupView.as_view(), name="account_signup"),
+    path("email/", views.EmailView.as_view(), name="account_email"),
     path("reauthenticate/", views.ReauthenticateView.as_view(), name="account_reauthenticate"),
     path("password/change/", views.PasswordChangeView.as_view(), name="account_change_password"),
     path("password/reset/", views.PasswordResetView.as_view(), name="account_reset_password"),

@@ -103,3 +103,7 @@ class PasswordResetFromKeyView(BadInputStatusMixin, allauth_views.PasswordResetF
 
 class ReauthenticateView(BadInputStatusMixin, allauth_views.ReauthenticateView):
     pass
+
+
+class EmailView(BadInputStatusMixin, allauth_views.EmailView):
+    pass

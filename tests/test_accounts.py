@@ -496,3 +496,68 @@ def test_a_visitor_who_logs_in_keeps_the_audit_and_comes_back_to_its_result(
     assert response.status_code == 302 and response.url == result
     audit.refresh_from_db()
     assert audit.member == member
+
+
+# Email addresses and sessions
+
+
+@pytest.mark.django_db
+def test_adding_an_address_asks_who_i_am_then_mails_a_confirmation(member_client, member):
+    url = reverse("account_email")
+    response = member_client.post(url, {"action_add": "", "email": "ada@work.example"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="ada@work.example").exists()
+
+    reauthenticate(member_client)
+    response = member_client.post(url, {"action_add": "", "email": "Ada@Work.example"}, follow=True)
+
+    added = EmailAddress.objects.get(user=member, email="ada@work.example")
+    assert not added.verified and not added.primary
+    assert mail.outbox[-1].to == ["ada@work.example"]
+    assert "Confirmation email sent to ada@work.example." in message_texts(response)
+
+
+@pytest.mark.django_db
+def test_an_address_of_another_account_cannot_be_added(member_client, member, django_user_model):
+    other = django_user_model.objects.create_user("grace", "grace@example.com", PASSWORD)
+    EmailAddress.objects.create(user=other, email="grace@example.com", primary=True)
+    reauthenticate(member_client)
+
+    response = member_client.post(
+        reverse("account_email"), {"action_add": "", "email": "GRACE@example.com"}
+    )
+
+    assert response.status_code == 400
+    assert "A user is already registered with this email address." in response.content.decode()
+    assert not EmailAddress.objects.filter(user=member, email__iexact="grace@example.com")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_verified_address_becomes_primary_and_the_old_one_can_go(member_client, member):
+    EmailAddress.objects.create(user=member, email="ada@work.example", verified=True)
+    reauthenticate(member_client)
+    url = reverse("account_email")
+
+    member_client.post(url, {"action_primary": "", "email": "ada@work.example"})
+    member.refresh_from_db()
+    assert member.email == "ada@work.example"
+    member_client.post(url, {"action_remove": "", "email": "ada@example.com"})
+
+    assert list(EmailAddress.objects.filter(user=member).values_list("email", flat=True)) == [
+        "ada@work.example"
+    ]
+
+
+@pytest.mark.django_db
+def test_log_out_everywhere_else_ends_my_other_sessions(client, member):
+    laptop = client.__class__()
+    log_in(laptop, "ada")
+    log_in(client, "ada")
+    assert UserSession.objects.filter(user=member).count() == 2
+
+    client.post(reverse("usersessions_list"))
+
+    assert laptop.get(reverse("account")).status_code == 302  # logged out there
+    assert client.get(reverse("account")).status_code == 200  # not here
