@@ -163,3 +163,36 @@ def test_duplicate_emails_are_resolved_without_losing_any_audit(client):
         call_command("migrate", verbosity=0)
         if not Track.objects.exists():
             call_command("seed_content", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sessions_recorded_before_the_move_are_still_ended_when_the_account_goes():
+    from django.conf import settings as django_settings
+    from django.contrib.auth import get_user_model
+    from django.utils.module_loading import import_string
+
+    from accounts import services
+
+    migrate_to(("audits", "0006_visitor_audits"), ("accounts", "0002_one_account_per_email"))
+    try:
+        member = get_user_model().objects.create_user("ada", "ada@example.com", "x-long-pass-1")
+        store = import_string(f"{django_settings.SESSION_ENGINE}.SessionStore")()
+        store["_auth_user_id"] = str(member.pk)
+        store.create()
+        old_apps = (
+            MigrationExecutor(connection)
+            .loader.project_state([("audits", "0006_visitor_audits")])
+            .apps
+        )
+        old_apps.get_model("audits", "MemberSession").objects.create(
+            member_id=member.pk, session_key=store.session_key
+        )
+
+        call_command("migrate", verbosity=0)
+        services.delete_member(member)
+
+        assert not store.exists(store.session_key)
+    finally:
+        call_command("migrate", verbosity=0)
+        if not Track.objects.exists():
+            call_command("seed_content", verbosity=0)
