@@ -144,7 +144,7 @@ def test_templates_have_no_inline_script_or_style(path):
     """The Content-Security-Policy (script-src and style-src 'self') would block them."""
     html = path.read_text()
     parsed = parse(html)
-    # JSON data blocks (json_script, allauth's data-allauth-onload ids) are not run: CSP allows them.
+    # JSON data blocks (json_script, allauth's onload ids) are not run: CSP allows them.
     inline_scripts = [
         m.start()
         for m in re.finditer(r"<script\b(?![^>]*\bsrc=)[^>]*>", html, re.IGNORECASE)
