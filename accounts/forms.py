@@ -67,7 +67,11 @@ class ReauthenticateForm(SiteFormMixin, allauth_forms.ReauthenticateForm):
 
 
 class ChangePasswordForm(SiteFormMixin, allauth_forms.ChangePasswordForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Current password"
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "New password (again)"
 
 
 class ResetPasswordForm(SiteFormMixin, allauth_forms.ResetPasswordForm):
@@ -75,7 +79,10 @@ class ResetPasswordForm(SiteFormMixin, allauth_forms.ResetPasswordForm):
 
 
 class ResetPasswordKeyForm(SiteFormMixin, allauth_forms.ResetPasswordKeyForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "New password (again)"
 
 
 class AddEmailForm(SiteFormMixin, allauth_forms.AddEmailForm):
