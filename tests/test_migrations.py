@@ -9,6 +9,7 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -158,6 +159,13 @@ def test_duplicate_emails_are_resolved_without_losing_any_audit(client):
         page = response.content.decode()
         assert "shared the address ana@example.com with an older account" in page
         assert not LoginNotice.objects.filter(member=people["ana_evals"]).exists()
+
+        # A reset for the address mails its owner only, once.
+        client.post(reverse("account_logout"))
+        mail.outbox.clear()
+        client.post(reverse("account_reset_password"), {"email": "ana@example.com"})
+        assert [message.to for message in mail.outbox] == [["ana@example.com"]]
+        assert "ana_rag" in mail.outbox[0].body
     finally:
         migrate_to(*[(app, applied(app)[-1]) for app in ("accounts",)])
         call_command("migrate", verbosity=0)
