@@ -99,7 +99,7 @@ def account_pages(page, shoot):
     context.clear_cookies()
 
 
-def answer_audit(page, shoot, talk="sigir:retrieval", company="glean", years="2–3 years"):
+def answer_audit(page, shoot, talk="sigir:talk", company="glean", years="2–3 years"):
     """Walk one audit, calling shoot(name) at each step; returns the result page's URL."""
     page.goto(f"{BASE}/audits/new/")
     page.get_by_role("button", name="Start a new audit").click()
@@ -157,7 +157,7 @@ def main():
 
             first_result = answer_audit(page, shoot)
             second_result = answer_audit(
-                page, lambda name: None, talk="cvpr:multimodal", years="5+ years"
+                page, lambda name: None, talk="cvpr:talk", years="5+ years"
             )
             ids = [url.rstrip("/").split("/")[-2] for url in (first_result, second_result)]
             more = [
