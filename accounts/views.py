@@ -39,8 +39,8 @@ def account_data(request):
 @login_required
 @reauthentication_required
 def account_delete(request):
-    """Asks to confirm; allauth has asked for the password (or a passkey, or GitHub) within
-    the last few minutes, so an unattended session cannot delete the account."""
+    """Asks to confirm; allauth has asked who it is (the password, a second factor or a code
+    by mail) within the last few minutes, so an unattended session cannot delete the account."""
     user = request.user
     if request.method == "POST":
         logout(request)
