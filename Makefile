@@ -50,7 +50,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r careerguide tracks audits
+	$(VENV)/bin/bandit -q -c pyproject.toml -r careerguide tracks audits accounts
 
 screenshots: install
 	DJANGO_DEBUG=1 $(PY) scripts/screenshots.py

@@ -9,8 +9,8 @@ class AuditsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import checks  # noqa: F401  (registers the content check)
-        from .services import claim_visitor_audits, remember_login_session
+        from .services import claim_visitor_audits
 
-        user_logged_in.connect(remember_login_session, dispatch_uid="remember-login-session")
-        # Signing up logs the new member in too, so either way in claims a visitor's audits.
+        # allauth sends user_logged_in on every way in (password, email, GitHub, and the
+        # log-in that follows a sign-up), so each of them claims a visitor's audits.
         user_logged_in.connect(claim_visitor_audits, dispatch_uid="claim-visitor-audits")

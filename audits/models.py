@@ -229,19 +229,6 @@ class AuditAnswer(models.Model):
         return f"Step {self.step} of {self.audit_id}"
 
 
-class MemberSession(models.Model):
-    """A session a member logged in with, so deleting the account can end it on every device."""
-
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
-    )
-    session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"Session of {self.member_id}"
-
-
 class ShareLink(models.Model):
     """A private link to one finished audit's result, made by its member and revocable.
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracks.models import CompanyTrack, ConferenceTrack, GuideSection, ProjectTrack, Track
 
 from . import scoring
-from .models import Audit, AuditAnswer, MemberSession, ShareLink
+from .models import Audit, AuditAnswer, ShareLink
 from .steps import LAST_STEP, read_answers
 
 ACTIVE_GAP = timedelta(minutes=30)
@@ -313,26 +313,13 @@ def audit_as_dict(audit):
     }
 
 
-def remember_login_session(sender, request, user, **kwargs):
-    """user_logged_in: note the session, so that deleting the account can end it everywhere."""
-    if request is not None and getattr(request, "session", None) is not None:
-        if request.session.session_key is None:
-            request.session.save()
-        MemberSession.objects.get_or_create(
-            session_key=request.session.session_key, defaults={"member": user}
-        )
+def member_audits(member):
+    """Every audit of a member as JSON-ready records, for the member's data export."""
+    return [audit_as_dict(audit) for audit in member.audits.prefetch_related("answers")]
 
 
-@transaction.atomic
-def delete_member(user):
-    """Delete an account and every personal row: audits, sessions on all devices, login records."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.contrib.sessions.backends.base import SessionBase
-    from django.utils.module_loading import import_string
-
-    store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
-    for session_key in user.login_sessions.values_list("session_key", flat=True):
-        store(session_key).delete()
-    for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username=user.get_username()).delete()
-    user.delete()  # audits, their answers and the session records cascade with it
+def member_audit_counts(member):
+    """How many audits a member has, and how many of them are finished."""
+    return member.audits.aggregate(
+        total=Count("id"), finished=Count("id", filter=Q(status=Audit.Status.FINISHED))
+    )

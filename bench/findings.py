@@ -61,7 +61,7 @@ def log_in(port, username):
     status, response, content, _ = request(port, "GET", "/accounts/login/")
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
-    body = f"username={username}&password={PASSWORD}&csrfmiddlewaretoken={token}"
+    body = f"login={username}&password={PASSWORD}&csrfmiddlewaretoken={token}"
     headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
                "Referer": f"http://{HOST}:{port}/accounts/login/"}  # fmt: skip
     status, response, _, _ = request(port, "POST", "/accounts/login/", body, headers)

@@ -54,19 +54,27 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site opens only for staff with a second factor.
+    "accounts.apps.SecondFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of sessions
     "django_htmx",
-    "axes",
     "simple_history",
     "adminsortable2",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.usersessions",
     "tracks",
     "audits",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +93,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "careerguide.middleware.SecurityHeadersMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.AccountPagesNeverCachedMiddleware",
+    "accounts.middleware.MailAfterResponseMiddleware",
 ]
 
 ROOT_URLCONF = "careerguide.urls"
@@ -161,12 +171,27 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# allauth's rate limits (accounts.apps points them here) live in the database, as available as
+# the site itself and shared by every app server: with Redis stopped or hung, log-ins are still
+# counted and still go through.
+CACHES["ratelimits"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": DATABASE_CACHE_TABLE,
+    "KEY_PREFIX": "ratelimits",
+}
 if TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimits",
+        },
+    }
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Log-in by username or email, case-insensitively, with allauth's rate limits.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,19 +199,93 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+# Argon2 first: new passwords are hashed with it, and an older hash is rehashed with it the
+# next time its owner logs in (Django does this for any hasher listed after the first).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "audits:history"
 LOGOUT_REDIRECT_URL = "tracks:home"
 
-# Ten failed logins lock the account, and ten from one address lock that address, for a cool-off.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = 0.25  # hours: fifteen minutes
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False
-# Usernames longer than any account's are cut to the field's size before axes records them.
-AXES_USERNAME_CALLABLE = "audits.accounts.lockout_username"
+# Accounts (django-allauth): accounts/adapter.py holds the site's own rules.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {
+    name: f"accounts.forms.{form}"
+    for name, form in [
+        ("login", "LoginForm"),
+        ("signup", "SignupForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("add_email", "AddEmailForm"),
+        ("set_password", "SetPasswordForm"),
+    ]
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True  # one account per address, compared case-insensitively
+ACCOUNT_PRESERVE_USERNAME_CASING = False  # usernames are stored, and so matched, in lower case
+ACCOUNT_EMAIL_VERIFICATION = "optional"  # offered at sign-up and on the email page, remembered
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address sends no mail at all
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # other devices are ended by accounts.services
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # before changing the email or deleting the account
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: mail scanners
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "careerguide: "
+# Rate limits instead of lockouts (allauth counts in the cache; "key" is what accounts.adapter
+# makes it: for failed log-ins the address and the login together, so nobody can lock an owner
+# out of their account from another address, and another account's success clears nothing).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "30/15m/ip,10/15m/key",
+    "login": "30/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "5/h/ip,3/h/key",  # nosec B105: a rate, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105: a rate, not a password
+    "change_password": "5/m/user",  # nosec B105: a rate, not a password
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+    # The inline username check on the sign-up form (accounts.views.username_check).
+    "username_check": "20/m/ip",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = 0  # accounts.adapter reads the client address itself
+
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "careerguide"
+MFA_RECOVERY_CODE_COUNT = 10
+# Passkeys need a secure origin; the test server and `make run` speak plain http on 127.0.0.1.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
+
+# Sessions are recorded at log-in and password change (the list of my sessions, and ending
+# them all when the account goes), not on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# Sign in with GitHub, shown only when both are set (callback: /accounts/github/login/callback/).
+GITHUB_CLIENT_ID = os.environ.get("GITHUB_CLIENT_ID", "")
+GITHUB_CLIENT_SECRET = os.environ.get("GITHUB_CLIENT_SECRET", "")
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "APPS": (
+            [{"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET, "key": ""}]
+            if GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET
+            else []
+        ),
+        "SCOPE": ["user:email"],
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a GitHub address never logs into another account
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Mail: printed to the console in development (and plain-http trial runs); SMTP otherwise, to
 # EMAIL_HOST (default: a mail server on the same machine).
@@ -255,9 +354,6 @@ PROXY_COUNT = (
 )
 if env_flag("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Lock out the client's address, not the load balancer's: trust that many proxy hops.
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 SECURE_CSP = {
@@ -307,5 +403,6 @@ SEED_CONTENT = [
 ]
 
 if TESTING:
-    # Hash strength is not what the suite tests; a fast hasher keeps it quick.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Hash strength is not what the suite tests; a fast hasher keeps it quick (tests that are
+    # about Argon2 put it back with the settings fixture).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

@@ -10,7 +10,7 @@ from . import views
 
 urlpatterns = [
     path("", include("tracks.urls")),
-    path("accounts/", include("audits.account_urls")),
+    path("accounts/", include("accounts.urls")),
     path("audits/", include("audits.urls")),
     # A member's result, shared by a private link they can revoke.
     path("r/<str:token>/", audit_views.shared_result, name="shared_result"),

@@ -2,10 +2,12 @@
 
 Usage: `make screenshots`, or .venv/bin/python scripts/screenshots.py [BASE_URL]. Without BASE_URL
 it migrates and seeds the local database, serves it on 127.0.0.1:8765 for the run and stops it;
-with one, that server must use the same database as this script.
+with one, that server must use the same database as this script. SCREENSHOTS=accounts renders
+only the account pages (log-in, sign-up, email, password, second factor, sessions, deletion).
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -32,12 +34,69 @@ USERNAME, PASSWORD = "screenshot-member", "screenshot-pass-8462"
 
 
 def demo_member():
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=USERNAME, defaults={"email": "demo@example.com"})
     user.set_password(PASSWORD)
     user.save()
     user.audits.all().delete()
+    Authenticator.objects.filter(user=user).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email="demo@example.com", defaults={"primary": True, "verified": True}
+    )
     return user
+
+
+def log_in(page):
+    page.goto(f"{BASE}/accounts/login/")
+    page.get_by_label("Username or email").fill(USERNAME)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_url(f"{BASE}/audits/")
+
+
+def account_pages(page, shoot):
+    """Every account page a member or a visitor sees, in the order they meet them."""
+    context = page.context
+    context.clear_cookies()
+    for name, path in [
+        ("account-login", "/accounts/login/"),
+        ("account-signup", "/accounts/signup/"),
+        ("account-password-reset", "/accounts/password/reset/"),
+        ("account-password-reset-done", "/accounts/password/reset/done/"),
+        ("account-password-reset-bad-link", "/accounts/password/reset/key/x-y/"),
+        ("account-confirm-email-bad-link", "/accounts/confirm-email/not-a-key/"),
+    ]:
+        page.goto(BASE + path)
+        shoot(name)
+    page.goto(f"{BASE}/accounts/login/")
+    page.get_by_role("button", name="Log in", exact=True).click()
+    shoot("account-login-errors")
+    log_in(page)
+    for name, path in [
+        ("account", "/accounts/"),
+        ("account-email", "/accounts/email/"),
+        ("account-password-change", "/accounts/password/change/"),
+        ("account-second-factor", "/accounts/2fa/"),
+        ("account-sessions", "/accounts/sessions/"),
+        ("account-github", "/accounts/3rdparty/"),
+        ("account-logout", "/accounts/logout/"),
+        ("account-delete-reauthenticate", "/accounts/delete/"),
+    ]:
+        page.goto(BASE + path)
+        shoot(name)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    shoot("account-delete")
+    for name, path in [
+        ("account-totp-setup", "/accounts/2fa/totp/activate/"),
+        ("account-passkey-add", "/accounts/2fa/webauthn/add/"),
+    ]:
+        page.goto(BASE + path)
+        shoot(name)
+    context.clear_cookies()
 
 
 def answer_audit(page, shoot, talk="sigir:talk", company="glean", years="2–3 years"):
@@ -84,17 +143,17 @@ def main():
             ("not-found", "/no-such-page/"),
         ]
         visits = [(name, BASE + path) for name, path in pages]
-        page.goto(f"{BASE}/accounts/login/")
-        page.get_by_label("Username").fill(USERNAME)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{BASE}/audits/")
         for label, (width, height) in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
 
             def shoot(name, label=label):
                 page.screenshot(path=OUT / f"{name}-{label}.png", full_page=True)
                 print(f"{name}-{label}.png")
+
+            account_pages(page, shoot)
+            if os.environ.get("SCREENSHOTS") == "accounts":
+                continue
+            log_in(page)
 
             first_result = answer_audit(page, shoot)
             second_result = answer_audit(

@@ -10,6 +10,7 @@ from django.core.management import call_command
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from account_helpers import give_totp  # noqa: E402
 from audit_helpers import PASSWORD  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -52,14 +53,18 @@ def other_member(make_member):
 
 @pytest.fixture
 def curator(make_member):
+    """A curator as the admin expects one: staff, in "Curators", with an authenticator app."""
     user = make_member("curie", is_staff=True)
     user.groups.add(Group.objects.get(name="Curators"))
+    give_totp(user)
     return user
 
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
+    user = django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
+    give_totp(user)
+    return user
 
 
 @pytest.fixture
@@ -92,7 +97,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: cached pages would hide queries and content."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: cached pages would hide queries and content, and
+    rate limits counted by an earlier test would refuse this one's log-ins."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()

@@ -172,7 +172,7 @@ def test_a_visitor_takes_the_audit_and_keeps_it_by_signing_up(client, django_use
     result = client.get(reverse("audits:result", args=[audit.id])).content.decode()
     assert "Keep this result" in result
     client.post(
-        reverse("signup") + f"?next={reverse('audits:result', args=[audit.id])}",
+        reverse("account_signup") + f"?next={reverse('audits:result', args=[audit.id])}",
         {
             "username": "newbie",
             "email": "newbie@example.com",
@@ -188,11 +188,11 @@ def test_a_visitor_takes_the_audit_and_keeps_it_by_signing_up(client, django_use
 def test_a_visitors_draft_is_claimed_at_log_in_exactly_once(client, member):
     audit = start(client)
     post_step(client, audit, 0, RETRIEVAL_ANSWERS[0])
-    client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
     audit.refresh_from_db()
     assert audit.member == member and audit.visitor_key == ""
-    client.post(reverse("logout"))
-    client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
     assert Audit.objects.filter(member=member).count() == 1
     assert client.get(step_url(audit, 1)).status_code == 200
 

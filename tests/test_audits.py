@@ -4,7 +4,15 @@ import json
 from datetime import timedelta
 
 import pytest
-from audit_helpers import RETRIEVAL_ANSWERS, audit_until, post_step, start, step_url, walk
+from audit_helpers import (
+    PASSWORD,
+    RETRIEVAL_ANSWERS,
+    audit_until,
+    post_step,
+    start,
+    step_url,
+    walk,
+)
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -598,6 +606,7 @@ def test_history_trend_and_compare_show_the_same_exact_times_newest_first(member
 
 
 def test_copy_counts_are_plural_only_when_plural(member_client, client):
+    member_client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     page = member_client.get(reverse("account_delete")).content.decode()
     assert "all 0" not in page and "will be deleted for good" in page
     walk(member_client)

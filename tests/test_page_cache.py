@@ -137,8 +137,8 @@ def test_htmx_fragments_are_rendered_not_kept_as_pages(client, content):
 
 def test_a_visitor_with_a_message_waiting_gets_a_rendered_page(client, member, content):
     client.get("/tracks/")
-    client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
-    client.post(reverse("logout"))
+    client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
+    client.post(reverse("account_logout"))
     assert "logged out" in client.get("/tracks/").content.decode().lower()
 
 
@@ -294,7 +294,7 @@ def test_with_the_cache_failing_every_page_answers_and_log_in_works(
         for _ in range(2):
             assert client.get(url).status_code == 200, (failing_cache, url)
     assert client.get("/companies/?track=nope").status_code == 404
-    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
     assert response.status_code == 302, failing_cache
     audit = walk(client)
     for url in (
@@ -319,7 +319,7 @@ def test_readyz_reports_the_database_and_the_cache(client, db):
 def test_a_body_over_the_cap_is_refused_with_413(client, db):
     body = b"x" * (django_settings.MAX_REQUEST_BYTES + 1)
     response = client.generic(
-        "POST", reverse("login"), body, content_type="multipart/form-data; boundary=x"
+        "POST", reverse("account_login"), body, content_type="multipart/form-data; boundary=x"
     )
     assert response.status_code == 413
     assert "at most 1.0" in response.content.decode()

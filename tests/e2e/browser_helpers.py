@@ -52,11 +52,11 @@ def sign_up(page: Page, base_url: str, username: str, password: str):
 
 
 def log_in(page: Page, base_url: str, username: str, password: str):
-    """Log in through the form; lands on My audits."""
+    """Log in through the form (by username or email); lands on My audits."""
     page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username or email").fill(username)
     page.get_by_label(PASSWORD_LABEL).fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/audits/$"))
     expect(page.get_by_role("heading", name="My audits", level=1)).to_be_visible()
 

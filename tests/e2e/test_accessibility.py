@@ -185,6 +185,10 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
         ("not found", "/no-such-page/"),
         ("log in", "/accounts/login/"),
         ("sign up", "/accounts/signup/"),
+        ("password reset", "/accounts/password/reset/"),
+        ("password reset sent", "/accounts/password/reset/done/"),
+        ("password reset, bad link", "/accounts/password/reset/key/x-not-a-key/"),
+        ("email confirmation, bad link", "/accounts/confirm-email/not-a-key/"),
     ]:
         page.goto(base + path)
         scan(name)
@@ -222,6 +226,18 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     expect(page.get_by_role("heading", name="Keep this result")).to_be_visible()
     scan("visitor, result")
     context.clear_cookies()  # the member below starts from a browser of their own
+
+    # Log in refused, and the page a rate limit answers with (429).
+    page.goto(base + "/accounts/login/")
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    scan("log in, errors")
+    for attempt in range(6):  # five reset requests an hour from one address
+        page.goto(base + "/accounts/password/reset/")
+        page.get_by_label(re.compile(r"^Email")).fill(f"nobody{attempt}@example.com")
+        page.get_by_role("button", name="Send me a reset link").click()
+    expect(page.get_by_role("heading", name="Too many attempts from here")).to_be_visible()
+    scan("too many attempts (429)")
 
     # Sign up with errors, then for real.
     page.goto(base + "/accounts/signup/")
@@ -273,8 +289,33 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     scan("compare")
     page.goto(f"{base}/audits/{evals.id}/delete/")
     scan("delete an audit")
-    page.goto(base + "/accounts/")
-    scan("account")
+    # Every account page of the member's.
+    for name, path in [
+        ("account", "/accounts/"),
+        ("email addresses", "/accounts/email/"),
+        ("password change", "/accounts/password/change/"),
+        ("second factor", "/accounts/2fa/"),
+        ("sessions", "/accounts/sessions/"),
+        ("GitHub connections", "/accounts/3rdparty/"),
+        ("log out", "/accounts/logout/"),
+        ("confirm it is you", "/accounts/delete/"),
+    ]:
+        page.goto(base + path)
+        scan(name)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Delete your account?")).to_be_visible()
+    scan("delete account")
+    # allauth sets up a second factor only for a verified address (the browser test of the
+    # account flow verifies it by the mailed link).
+    member.emailaddress_set.update(verified=True)
+    page.goto(base + "/accounts/2fa/totp/activate/")
+    scan("authenticator app set-up")
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    scan("authenticator app set-up, errors")
+    page.goto(base + "/accounts/2fa/webauthn/add/")
+    scan("passkey")
 
     # The result shared by a private link, as the friend who opens it sees it.
     page.goto(f"{base}/audits/{evals.id}/result/")
@@ -287,7 +328,7 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     page.get_by_text("Scores as a table").press("Enter")
     scan("shared result")
 
-    assert len(scan.scanned) == 36, scan.scanned
+    assert len(scan.scanned) == 53, scan.scanned
     assert not scan.problems, (
         f"{len(scan.problems)} accessibility problems on {len(scan.scanned)} pages:\n"
         + "\n".join(scan.problems)

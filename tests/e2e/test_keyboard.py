@@ -133,7 +133,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page: Page, liv
 
 
 def is_validation(response):
-    return response.request.method == "POST" and response.url.endswith("/accounts/signup/")
+    return response.request.method == "POST" and response.url.endswith("/accounts/signup/username/")
 
 
 def test_sign_up_checks_the_username_while_the_member_types_on(

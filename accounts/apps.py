@@ -1,0 +1,36 @@
+"""The accounts app, and the admin site that asks staff for a second factor."""
+
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class AccountsConfig(AppConfig):
+    default = True
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        from allauth.account.signals import password_changed, password_reset
+        from allauth.core.internal import ratelimit
+        from django.contrib.auth.signals import user_logged_in
+        from django.core.cache import caches
+        from django.utils.connection import ConnectionProxy
+
+        from . import services
+
+        # allauth keeps its rate limits in the default cache, which may be Redis: Redis down
+        # would then refuse every log-in. They go to the "ratelimits" cache (the database)
+        # instead; tests/test_account_findings.py checks that they land there.
+        ratelimit.cache = ConnectionProxy(caches, "ratelimits")
+
+        user_logged_in.connect(services.deliver_login_notices, dispatch_uid="login-notices")
+        # A new password ends the member's sessions on every other device.
+        password_changed.connect(services.end_other_sessions, dispatch_uid="end-on-change")
+        password_reset.connect(services.end_other_sessions, dispatch_uid="end-on-reset")
+
+
+class SecondFactorAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with accounts.admin_site.SecondFactorAdminSite as admin.site."""
+
+    default = False
+    default_site = "accounts.admin_site.SecondFactorAdminSite"

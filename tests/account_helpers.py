@@ -1,0 +1,36 @@
+"""Second factors for tests: a TOTP authenticator with a secret the test knows, and its codes
+computed here by RFC 6238 (not by allauth), as an authenticator app would."""
+
+import base64
+import hashlib
+import hmac
+import struct
+import time
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+TOTP_PERIOD = 30
+
+
+def give_totp(user, secret=None):
+    """Activate TOTP for `user` as allauth does; returns the base32 secret."""
+    secret = secret or generate_totp_secret(20)
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret, at=None):
+    """The six digits an authenticator app shows for `secret` now (or at Unix time `at`)."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // TOTP_PERIOD)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def has_second_factor(user):
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
