@@ -20,6 +20,12 @@ def give_totp(user, secret=None):
     return secret
 
 
+def known_totp(user):
+    """Give `user` a TOTP authenticator whose secret the test knows (replacing theirs)."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    return give_totp(user)
+
+
 def totp_code(secret, at=None):
     """The six digits an authenticator app shows for `secret` now (or at Unix time `at`)."""
     key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))

@@ -61,6 +61,22 @@ def log_in(page: Page, base_url: str, username: str, password: str):
     expect(page.get_by_role("heading", name="My audits", level=1)).to_be_visible()
 
 
+def log_in_with_second_factor(page: Page, base_url: str, user, password: str, then: str):
+    """Log a staff member in with a password and an authenticator code, then open `then`."""
+    from account_helpers import known_totp, totp_code
+
+    secret = known_totp(user)
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Username or email").fill(user.get_username())
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_load_state()
+    page.goto(base_url + then)
+
+
 def log_out(page: Page):
     page.locator(".account-nav").get_by_role("button", name="Log out").click()
     expect(page.locator(".account-nav").get_by_role("link", name="Log in")).to_be_visible()

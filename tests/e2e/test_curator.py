@@ -6,7 +6,9 @@ import importlib
 import re
 
 import pytest
+from browser_helpers import log_in_with_second_factor
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 from test_accessibility import AXE_ALL, AXE_COLOUR, AXE_SCRIPT, describe
 
@@ -29,10 +31,8 @@ def curator(make_member, content):
 
 
 def log_in_to_admin(page: Page, base: str, password: str):
-    page.goto(base + ADMIN)
-    page.get_by_label("Username").fill("curie")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    curator = get_user_model().objects.get(username="curie")
+    log_in_with_second_factor(page, base, curator, password, then=ADMIN)
     expect(page.get_by_role("heading", name="Content", level=1)).to_be_visible()
 
 
