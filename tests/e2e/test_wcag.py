@@ -35,6 +35,7 @@ def site(live_server, content, make_member, superuser):
     second = audit_until(member, 5, EVALS_ANSWERS)
     draft = services.start_audit(member)
     retrieval = Track.objects.get(slug="retrieval")
+    shared = services.create_share_link(second)
     pages = [
         ("home", "/", None),
         ("tracks", "/tracks/", None),
@@ -47,11 +48,16 @@ def site(live_server, content, make_member, superuser):
         ("log in", "/accounts/login/", None),
         ("sign up", "/accounts/signup/", None),
         ("start the audit", "/audits/new/", None),
+        ("password reset", "/accounts/password/reset/", None),
+        ("a shared result", shared.get_absolute_url(), None),
         ("history", "/audits/", "member"),
         ("a step", f"/audits/{draft.id}/step/0/", "member"),
         ("a result", f"/audits/{first.id}/result/", "member"),
         ("compare", f"/audits/compare/?audit={first.id}&audit={second.id}", "member"),
         ("account", "/accounts/", "member"),
+        ("account: email", "/accounts/email/", "member"),
+        ("account: second factor", "/accounts/2fa/", "member"),
+        ("account: sessions", "/accounts/sessions/", "member"),
         ("admin: tracks", "/admin/tracks/track/", "admin"),
         ("admin: a track", f"/admin/tracks/track/{retrieval.pk}/change/", "admin"),
     ]
