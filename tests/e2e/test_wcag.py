@@ -285,16 +285,7 @@ def test_no_text_is_clipped_with_more_text_spacing(new_context, site, width):
     report(problems, "1.4.12")
 
 
-ADMIN_AT_200 = pytest.mark.xfail(
-    strict=True,
-    reason="known: Django admin's autocomplete boxes (select2) keep a fixed width and clip "
-    "their text at 200 %, and the track page's inline tables scroll sideways",
-)
-
-
-@pytest.mark.parametrize(
-    "pages", ["site", pytest.param("admin", marks=ADMIN_AT_200)], ids=["site", "admin"]
-)
+@pytest.mark.parametrize("pages", ["site", "admin"])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_text_at_200_percent_neither_clips_nor_scrolls_sideways(new_context, site, width, pages):
     """Exception: SCROLL_REGION."""
