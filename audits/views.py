@@ -288,19 +288,20 @@ def share(request, audit_id):
         # A visitor's own result: share links are for members, and keeping it comes first.
         messages.info(request, "Sign up or log in to keep this result, then you can share it.")
         return redirect("audits:result", audit.id)
+    back = f"{reverse('audits:result', args=[audit.id])}#share-h"
     if request.method == "GET":
-        return redirect(f"{reverse('audits:result', args=[audit.id])}#share-h")
+        return redirect(back)
     if request.POST.get("action") == "revoke":
         if services.revoke_share_links(audit):
             messages.success(request, "The link is revoked: whoever opens it now gets “not found”.")
-        return redirect(f"{reverse('audits:result', args=[audit.id])}#share-h")
+        return redirect(back)
     if services.recent_share_links(request.user) >= SHARE_LINKS_PER_HOUR:
         return render(request, "audits/too_many_links.html", status=429)
     services.create_share_link(audit)
     messages.success(
         request, "Your private link is ready. Anyone with it sees this result, not your answers."
     )
-    return redirect(f"{reverse('audits:result', args=[audit.id])}#share-h")
+    return redirect(back)
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """Curators edit content in admin, and nothing else."""
 
 import pytest
+from admin_forms import change_form_data
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -28,23 +29,9 @@ def test_curator_edits_a_track_with_its_inlines(client, curator):
     body = page.content.decode()
     for inline in ["skills", "backgrounds", "hiring", "sessions", "project_listings"]:
         assert f'id="{inline}-group"' in body
-    form = page.context["adminform"].form
-    data = {key: value for key, value in form.initial.items() if value is not None}
-    data.update(
-        {"name": "Voice", "owns": "voice-native AI products, end to end.", "published": "on"}
+    data = change_form_data(
+        page, name="Voice", owns="voice-native AI products, end to end.", published="on"
     )
-    for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        prefix = formset.formset.prefix
-        for field in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{prefix}-{field}"] = management[field].value()
-        for index, inline_form in enumerate(formset.formset.forms):
-            for name, field in inline_form.fields.items():
-                value = inline_form.initial.get(name, field.initial)
-                if hasattr(value, "pk"):
-                    value = value.pk
-                if value is not None:
-                    data[f"{prefix}-{index}-{name}"] = value
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Track.objects.get(slug="voice").owns == "voice-native AI products, end to end."
