@@ -13,10 +13,13 @@ Exceptions are named where they apply, never hidden:
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from answers import EVALS_ANSWERS, RETRIEVAL_ANSWERS
-from audit_helpers import PASSWORD, audit_until
+from audit_helpers import PASSWORD, audit_until, start, walk
 from browser_helpers import log_in as browser_log_in
 from browser_helpers import log_in_with_second_factor
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 from audits import services
@@ -29,13 +32,19 @@ SCROLL_REGION = "content that scrolls in its own labelled region (1.4.10 excepti
 
 @pytest.fixture
 def site(live_server, content, make_member, superuser):
-    """Every kind of page, as (name, path, who): who is None (a visitor), "member" or "admin"."""
+    """Every kind of page, as (name, path, who): who is None (anyone), "visitor" (someone
+    walking the audit without an account), "member" or "admin"."""
     member = make_member("ada")
+    # A verified address, as allauth asks before it sets up an authenticator app.
+    EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=True)
     first = audit_until(member, 5, RETRIEVAL_ANSWERS)
     second = audit_until(member, 5, EVALS_ANSWERS)
     draft = services.start_audit(member)
     retrieval = Track.objects.get(slug="retrieval")
     shared = services.create_share_link(second)
+    visitor = Client()
+    visitor_result = walk(visitor)
+    visitor_draft = start(visitor)
     pages = [
         ("home", "/", None),
         ("tracks", "/tracks/", None),
@@ -50,6 +59,8 @@ def site(live_server, content, make_member, superuser):
         ("start the audit", "/audits/new/", None),
         ("password reset", "/accounts/password/reset/", None),
         ("a shared result", shared.get_absolute_url(), None),
+        ("a visitor's step", f"/audits/{visitor_draft.id}/step/0/", "visitor"),
+        ("a visitor's result", f"/audits/{visitor_result.id}/result/", "visitor"),
         ("history", "/audits/", "member"),
         ("a step", f"/audits/{draft.id}/step/0/", "member"),
         ("a result", f"/audits/{first.id}/result/", "member"),
@@ -58,11 +69,15 @@ def site(live_server, content, make_member, superuser):
         ("account: email", "/accounts/email/", "member"),
         ("account: second factor", "/accounts/2fa/", "member"),
         ("account: sessions", "/accounts/sessions/", "member"),
+        ("account: set up an authenticator app", "/accounts/2fa/totp/activate/", "member"),
+        ("account: confirm it is you", "/accounts/reauthenticate/", "member"),
         ("admin: tracks", "/admin/tracks/track/", "admin"),
         ("admin: a track", f"/admin/tracks/track/{retrieval.pk}/change/", "admin"),
+        ("admin: a track's history", f"/admin/tracks/track/{retrieval.pk}/history/", "admin"),
     ]
     return {
         "base": live_server.url,
+        "visitor": visitor.cookies[settings.SESSION_COOKIE_NAME].value,
         "pages": pages,
         "member": member,
         "admin": superuser,
@@ -80,18 +95,28 @@ def browse(new_context, site, width, **options):
                 log_in(context, site, who)
             contexts[who] = context.new_page()
         page = contexts[who]
-        page.goto(site["base"] + path)
+        response = page.goto(site["base"] + path)
+        assert response.ok and page.url == site["base"] + path, f"{name}: not the page itself"
         yield name, page
     for page in contexts.values():
         page.context.close()
 
 
 def log_in(context, site, who):
+    if who == "visitor":
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": site["visitor"]}
+        context.add_cookies([cookie | {"url": site["base"]}])
+        return
     page = context.new_page()
     if who == "admin":
         log_in_with_second_factor(page, site["base"], site["admin"], PASSWORD, then="/admin/")
     else:
         browser_log_in(page, site["base"], site["member"].username, PASSWORD)
+        # Setting up an authenticator asks for the password again first.
+        page.goto(site["base"] + "/accounts/2fa/totp/activate/")
+        page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+        expect(page).to_have_url(site["base"] + "/accounts/2fa/totp/activate/")
     page.close()
 
 
@@ -168,11 +193,14 @@ def test_targets_are_24_px_or_spaced(new_context, site, width):
 
 # 2.4.7 Focus visible, 2.4.11 Focus not obscured ------------------------------------------
 
-FOCUS = """async () => {
+FOCUS = """async (key) => {
   // Measured once the scroll that focusing caused has been painted.
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const el = document.activeElement;
   if (!el || el === document.body) { return null; }
+  // Marked on its first visit in this direction: meeting it again means the walk went round.
+  const again = el.dataset.focusWalk === key;
+  el.dataset.focusWalk = key;
   const r = el.getBoundingClientRect();
   const style = getComputedStyle(el);
   const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) ||
@@ -194,23 +222,26 @@ FOCUS = """async () => {
   const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + ' "'
     + (el.textContent || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40)
     + `" at ${Math.round(r.top)}px of ${innerHeight}`;
-  return {name, visible, covered};
+  return {name, visible, covered, again};
 }"""
-STOPS = 40
+MOST_STOPS = 400  # more than any page has; the walk ends when focus comes round again
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_focus_stop_is_visible_and_not_hidden(new_context, site, width):
+    """Every stop, walking forwards from the top and backwards from the end of each page."""
     problems = []
     for name, page in browse(new_context, site, width):
         for key in ("Tab", "Shift+Tab"):
             if key == "Shift+Tab":
                 page.keyboard.press("End")
-            for _ in range(STOPS):
+            for _ in range(MOST_STOPS):
                 page.keyboard.press(key)
-                stop = page.evaluate(FOCUS)
+                stop = page.evaluate(FOCUS, key)
                 if stop is None:
                     continue
+                if stop["again"]:
+                    break
                 where = f"{name} @{width} {key}: {stop['name']}"
                 if not stop["visible"]:
                     problems.append(f"{where} has no focus indicator")
