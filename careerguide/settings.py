@@ -1,7 +1,6 @@
 """Settings for careerguide, read from the environment with explicit defaults for local use."""
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -33,7 +32,6 @@ def git_commit(directory):
         return ""
 
 
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
 # A production-like run over plain http on a laptop: no redirect, no HSTS, no secure cookies.
 INSECURE_HTTP = env_flag("DJANGO_INSECURE_HTTP", default=False)
@@ -179,15 +177,6 @@ CACHES["ratelimits"] = {
     "LOCATION": DATABASE_CACHE_TABLE,
     "KEY_PREFIX": "ratelimits",
 }
-if TESTING:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "ratelimits": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "ratelimits",
-        },
-    }
-
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Log-in by username or email, case-insensitively, with allauth's rate limits.
@@ -263,8 +252,8 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "careerguide"
 MFA_RECOVERY_CODE_COUNT = 10
-# Passkeys need a secure origin; the test server and `make run` speak plain http on 127.0.0.1.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
+# Passkeys need a secure origin; `make run` speaks plain http on 127.0.0.1.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # Sessions are recorded at log-in and password change (the list of my sessions, and ending
 # them all when the account goes), not on every request.
@@ -289,7 +278,7 @@ SOCIALACCOUNT_STORE_TOKENS = False
 
 # Mail: printed to the console in development (and plain-http trial runs); SMTP otherwise, to
 # EMAIL_HOST (default: a mail server on the same machine).
-if (DEBUG or INSECURE_HTTP or TESTING) and not os.environ.get("EMAIL_HOST"):
+if (DEBUG or INSECURE_HTTP) and not os.environ.get("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     MAILERS = {
@@ -324,7 +313,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -340,8 +329,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG and not INSECURE_HTTP:
-    # The test client and live server speak plain http; everything else stays production-like.
-    SECURE_SSL_REDIRECT = not TESTING
+    SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -401,8 +389,3 @@ SEED_CONTENT = [
         ["audits.question", "audits.option", "audits.optionweight"],
     ),
 ]
-
-if TESTING:
-    # Hash strength is not what the suite tests; a fast hasher keeps it quick (tests that are
-    # about Argon2 put it back with the settings fixture).
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

@@ -96,7 +96,29 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def test_settings(settings):
+    """What the suite sets over the production settings, the same for every test."""
+    # Hash strength is not what the suite tests (tests about Argon2 put it back).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and the live server speak plain http, and nothing runs collectstatic.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    # Caches in memory, emptied before each test (empty_cache).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimits",
+        },
+    }
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(test_settings):
     """Each test starts with empty caches: cached pages would hide queries and content, and
     rate limits counted by an earlier test would refuse this one's log-ins."""
     from django.core.cache import caches

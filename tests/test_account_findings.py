@@ -18,6 +18,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.test import RequestFactory
 from django.urls import reverse
+from production import production_settings
 
 from accounts import views as account_views
 
@@ -350,20 +351,9 @@ ARGON2_FIRST = [
 ]
 
 
-def test_passwords_are_hashed_with_argon2_in_production():
-    production = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from careerguide import settings; print(settings.PASSWORD_HASHERS[0])",
-        ],
-        cwd=BASE_DIR,
-        env={k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert production.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+def test_passwords_are_hashed_with_argon2_in_production(monkeypatch):
+    production = production_settings(monkeypatch)
+    assert production["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
 @pytest.mark.django_db

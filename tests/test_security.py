@@ -11,9 +11,7 @@ Covers issue 5's "production settings", "headers on every response" and "account
   deletion that leaves no personal row behind (tests/test_account_findings.py holds the attacks).
 """
 
-import os
 import re
-import secrets
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -28,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
+from production import production_env, production_settings
 
 from audits.models import Audit
 from audits.steps import step_form
@@ -49,23 +48,6 @@ def password(pytestconfig):
 
 
 # check --deploy and DJANGO_INSECURE_HTTP, in a subprocess with a production environment ----------
-
-
-def production_env(**extra):
-    """The environment of a production process: no debug, a real key, a real host name."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "EMAIL_", "AXES_"))
-        and key not in {"DEFAULT_FROM_EMAIL", "REDIS_URL"}
-    }
-    env.update(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS="careerguide.example",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env.update(extra)
-    return env
 
 
 def manage(*args, env):
@@ -104,46 +86,37 @@ def test_no_system_check_is_silenced(settings):
     assert settings.SILENCED_SYSTEM_CHECKS == []
 
 
-SHOW_HTTPS_SETTINGS = (
-    "from django.conf import settings as s; "
-    "print('|'.join(str(getattr(s, name)) for name in ("
-    "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_SECURE', "
-    "'CSRF_COOKIE_SECURE', 'DEBUG')))"
+HTTPS_SETTINGS = (
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "DEBUG",
 )
 
 
-def https_settings(env):
-    result = manage("shell", "--no-imports", "-c", SHOW_HTTPS_SETTINGS, env=env)
-    assert result.returncode == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.count("|") == 4]
-    assert lines, result.stdout
-    redirect, hsts, session_secure, csrf_secure, debug = lines[-1].split("|")
-    return {
-        "SECURE_SSL_REDIRECT": redirect,
-        "SECURE_HSTS_SECONDS": hsts,
-        "SESSION_COOKIE_SECURE": session_secure,
-        "CSRF_COOKIE_SECURE": csrf_secure,
-        "DEBUG": debug,
+def https_settings(monkeypatch, **env):
+    production = production_settings(monkeypatch, **env)
+    return {name: production.get(name, False) for name in HTTPS_SETTINGS}
+
+
+def test_production_settings_force_https_hsts_and_secure_cookies(monkeypatch):
+    assert https_settings(monkeypatch) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "DEBUG": False,
     }
 
 
-def test_production_settings_force_https_hsts_and_secure_cookies():
-    assert https_settings(production_env()) == {
-        "SECURE_SSL_REDIRECT": "True",
-        "SECURE_HSTS_SECONDS": "31536000",
-        "SESSION_COOKIE_SECURE": "True",
-        "CSRF_COOKIE_SECURE": "True",
-        "DEBUG": "False",
-    }
-
-
-def test_insecure_http_turns_off_redirect_hsts_and_secure_cookies():
-    assert https_settings(production_env(DJANGO_INSECURE_HTTP="1")) == {
-        "SECURE_SSL_REDIRECT": "False",
-        "SECURE_HSTS_SECONDS": "0",
-        "SESSION_COOKIE_SECURE": "False",
-        "CSRF_COOKIE_SECURE": "False",
-        "DEBUG": "False",
+def test_insecure_http_turns_off_redirect_hsts_and_secure_cookies(monkeypatch):
+    assert https_settings(monkeypatch, DJANGO_INSECURE_HTTP="1") == {
+        "SECURE_SSL_REDIRECT": False,
+        "SECURE_HSTS_SECONDS": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "DEBUG": False,
     }
 
 
