@@ -29,8 +29,10 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py seed_content
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The whole suite, spread over the machine's cores (TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # nginx on 127.0.0.1:$(PORT) in front of gunicorn on a unix socket (deploy/serve.sh,
 # deploy/nginx.conf); Ctrl-C stops both. Workers: cores + 1, or WEB_CONCURRENCY.
