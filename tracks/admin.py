@@ -438,7 +438,9 @@ class QuickCheckQuestionAdmin(ContentAdmin):
 
 @admin.register(CompanyTrack)
 class CompanyTrackAdmin(ContentAdmin):
-    """Each company link, with its qualifier and review date; also serves the autocomplete."""
+    """Each company link, with its qualifier, source and review date. Registered because the
+    inlines' "Change" link (show_change_link) and the needs-review list open a link's own page,
+    and Django's admin has pages only for registered models."""
 
     list_display = ["__str__", "qualifier_kind", "reviewed_on"]
     list_filter = [ReviewFilter, "qualifier_kind", "track"]
