@@ -346,6 +346,11 @@ class ConferenceTrack(models.Model):
     def label(self):
         return f"{self.conference.name} — {self.session}" if self.session else self.conference.name
 
+    @property
+    def note(self):
+        """What a conference's card says under this track, as a project listing's note does."""
+        return self.session
+
     def natural_key(self):
         return (*self.conference.natural_key(), *self.track.natural_key())
 
