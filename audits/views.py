@@ -23,6 +23,17 @@ from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
+# What My audits shows of each audit: the history query reads these fields alone.
+HISTORY_FIELDS = (
+    "id",
+    "status",
+    "created_at",
+    "updated_at",
+    "finished_at",
+    "top_tracks",
+    "years",
+    "reached_step",
+)
 # New audits a visitor's address may start in an hour; members have no such limit.
 VISITOR_DRAFTS_PER_HOUR = 10
 # Share links a member may create in an hour, across all their audits (revoked ones count).
@@ -355,16 +366,7 @@ def delete_audit(request, audit_id):
 @login_required
 @require_GET
 def history(request):
-    audits = request.user.audits.only(
-        "id",
-        "status",
-        "created_at",
-        "updated_at",
-        "finished_at",
-        "top_tracks",
-        "years",
-        "reached_step",
-    )
+    audits = request.user.audits.only(*HISTORY_FIELDS)
     paginator = Paginator(audits, HISTORY_PAGE_SIZE)
     page_number = request.GET.get("page", "1")
     try:
