@@ -284,8 +284,13 @@ def result_pdf(request, audit_id):
         page = render_result(request, audit, template="audits/print.html")
         body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
         cache.set(key, body, PDF_CACHE_SECONDS)
-    response = HttpResponse(body, content_type="application/pdf")
-    filename = f"careerguide-audit-{audit.finished_at:%Y-%m-%d}-{str(audit.id)[:8]}.pdf"
+    return audit_download(body, "application/pdf", audit, audit.finished_at, "pdf")
+
+
+def audit_download(body, content_type, audit, day, extension):
+    """A file of one audit for the browser to save, named by `day` and the audit's id."""
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"careerguide-audit-{day:%Y-%m-%d}-{str(audit.id)[:8]}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -345,10 +350,7 @@ def shared_result(request, token):
 def export_json(request, audit_id):
     audit = owned_audit(request, audit_id)
     body = json.dumps(services.audit_as_dict(audit), indent=2, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json")
-    filename = f"careerguide-audit-{audit.created_at:%Y-%m-%d}-{str(audit.id)[:8]}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return audit_download(body, "application/json", audit, audit.created_at, "json")
 
 
 @never_cache
