@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = "Curiosity audit"
+    # The seed content (tracks.seeding): files in fixtures/, in load order, with their models.
+    content_fixtures = [("audit_questions.json", ["Question", "Option", "OptionWeight"])]
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -1,7 +1,6 @@
 """Score a curiosity audit: pure standard-library logic whose result is stored as a snapshot."""
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # 2: each score's sources, the scale (`possible`) and the runner-up with its reason.
@@ -125,92 +124,47 @@ def _talk_phrase(labels: list[str]) -> str:
     return f"talks at {join_words(labels)}"
 
 
-# --- reading the input defensively ----------------------------------------------------------
-
-
-def _label(signal: object) -> str:
-    label = getattr(signal, "label", "")
-    return str(label).strip() if label else ""
-
-
-def _weights(signal: object, known: Mapping[str, str]) -> dict[str, int]:
-    """The signal's weights restricted to known track slugs; anything malformed is skipped."""
-    raw = getattr(signal, "weights", None)
-    if not isinstance(raw, Mapping):
-        return {}
-    out: dict[str, int] = {}
-    for slug, weight in raw.items():
-        if not isinstance(slug, str) or slug not in known:
-            continue
-        if isinstance(weight, float) and not math.isfinite(weight):
-            continue
-        try:
-            value = int(weight)
-        except (TypeError, ValueError, OverflowError):
-            continue
-        out[slug] = out.get(slug, 0) + value
-    return out
-
-
-def _signals(value: object) -> tuple:
-    if value is None or isinstance(value, (str, bytes, Mapping)):
-        return ()
-    try:
-        return tuple(value)  # type: ignore[arg-type]
-    except TypeError:
-        return ()
-
-
-def _strings(value: object) -> set[str]:
-    if isinstance(value, str):
-        return {value}
-    return {item for item in _signals(value) if isinstance(item, str)}
-
-
 class _Evidence:
-    """Parsed input: catalogue, per-track points and which signals support which track."""
+    """The audit's answers as points per track, and which answers support which track."""
 
     def __init__(self, audit: AuditInput):
-        self.order: list[str] = []
-        self.names: dict[str, str] = {}
-        for track in _signals(getattr(audit, "tracks", ())):
-            slug = getattr(track, "slug", None)
-            if isinstance(slug, str) and slug and slug not in self.names:
-                self.order.append(slug)
-                self.names[slug] = str(getattr(track, "name", "") or slug)
-
+        self.order = [track.slug for track in audit.tracks]
+        self.names = {track.slug: track.name for track in audit.tracks}
         self.parts = {slug: dict.fromkeys(EVIDENCE_PARTS, 0) for slug in self.order}
-        self.talk_tracks: set[str] = set()
-        self.company_tracks: set[str] = set()
         # (label, weights) pairs, kept so the explanation can name the member's own answers.
-        self.talks = self._read(audit, "talks")
-        self.companies = self._read(audit, "companies")
-        self.curiosity = self._read(audit, "problems") + self._read(audit, "reading")
+        self.talks = self._read(audit.talks)
+        self.companies = self._read(audit.companies)
+        self.curiosity = self._read(audit.problems) + self._read(audit.reading)
+        self.company_labels = _unique(label for label, _ in self.companies)
 
-        for _, weights in self.talks:
-            for slug, weight in weights.items():
-                self.parts[slug]["talks"] += TALK_POINTS * weight
-                if weight > 0:
-                    self.talk_tracks.add(slug)
-        for _, weights in self.companies:
-            for slug, weight in weights.items():
-                self.parts[slug]["companies"] += COMPANY_POINTS * weight
-                if weight > 0:
-                    self.company_tracks.add(slug)
-        for _, weights in self.curiosity:
-            for slug, weight in weights.items():
-                self.parts[slug]["curiosity"] += weight
+        for part, pairs, points in (
+            ("talks", self.talks, TALK_POINTS),
+            ("companies", self.companies, COMPANY_POINTS),
+            ("curiosity", self.curiosity, 1),
+        ):
+            for _, weights in pairs:
+                for slug, weight in weights.items():
+                    self.parts[slug][part] += points * weight
+        self.talk_tracks = self.supported(self.talks)
+        self.company_tracks = self.supported(self.companies)
 
-        self.tried = _strings(getattr(audit, "tried", ())) & set(self.order)
-        self.flags = _strings(getattr(audit, "warnings", frozenset()))
-        years = getattr(audit, "years", "")
-        self.years = years if isinstance(years, str) else ""
+        self.tried = set(audit.tried) & set(self.order)
+        self.flags = set(audit.warnings)
+        self.years = audit.years
 
-    def _read(self, audit: AuditInput, attr: str) -> list[tuple[str, dict[str, int]]]:
+    def _read(self, signals: Iterable[Signal]) -> list[tuple[str, dict[str, int]]]:
+        """(label, weights) for each signal, its weights restricted to the audit's tracks."""
         return [
-            (_label(signal), _weights(signal, self.names))
-            for signal in _signals(getattr(audit, attr, ()))
+            (
+                signal.label.strip(),
+                {slug: weight for slug, weight in signal.weights.items() if slug in self.names},
+            )
+            for signal in signals
         ]
+
+    @staticmethod
+    def supported(pairs: list[tuple[str, dict[str, int]]]) -> set[str]:
+        return {slug for _, weights in pairs for slug, weight in weights.items() if weight > 0}
 
     def total(self, slug: str) -> int:
         return sum(self.parts[slug].values())
@@ -287,53 +241,51 @@ def _tie_sentence(ev: _Evidence, recommended: list[str], key, what: str) -> str 
     )
 
 
+def _agrees(labels: list[str], one: str, many: str) -> str:
+    """The verb for a list of the member's labels: "Modal hires", "Modal and Baseten hire"."""
+    return one if len(labels) == 1 else many
+
+
 def _explain_overlap(ev: _Evidence, recommended: list[str], overlap: list[str]) -> list[str]:
     sentences = []
     for slug in recommended:
         talks = ev.supporting(ev.talks, slug)
         companies = ev.supporting(ev.companies, slug)
-        verb = "hires" if len(companies) == 1 else "hire"
         where = join_words(companies) or "the companies you picked"
-        sentences.append(
+        sentences += [
             f"You finished {_talk_phrase(talks)} and want to work at {where}, "
-            f"which {verb} deep {ev.names[slug]} roles."
-        )
-        extra = _curiosity_sentence(ev, slug)
-        if extra:
-            sentences.append(extra)
-        sentences.append(_breakdown(ev, slug))
-    tie = _tie_sentence(ev, recommended, ev.total, "each")
-    if tie:
-        sentences.append(tie)
+            f"which {_agrees(companies, 'hires', 'hire')} deep {ev.names[slug]} roles.",
+            _curiosity_sentence(ev, slug),
+            _breakdown(ev, slug),
+        ]
+    sentences.append(_tie_sentence(ev, recommended, ev.total, "each"))
     others = [slug for slug in overlap if slug not in recommended]
     if others:
-        verb = "is" if len(others) == 1 else "are"
         sentences.append(
-            f"{ev.name_list(others)} {verb} also where your talks and companies meet, "
-            f"but with fewer points overall."
+            f"{ev.name_list(others)} {_agrees(others, 'is', 'are')} also where your talks and "
+            f"companies meet, but with fewer points overall."
         )
-    return sentences
+    return [sentence for sentence in sentences if sentence]
 
 
 def _explain_talks(ev: _Evidence, recommended: list[str]) -> list[str]:
     sentences = []
     for slug in recommended:
         talks = ev.supporting(ev.talks, slug)
-        sentences.append(f"You finished {_talk_phrase(talks)}, which points to {ev.names[slug]}.")
-        extra = _curiosity_sentence(ev, slug)
-        if extra:
-            sentences.append(extra)
-    company_labels = _unique(label for label, _ in ev.companies)
-    company_tracks = ev.in_order(ev.company_tracks)
-    if company_labels and company_tracks:
-        verb = "hires" if len(company_labels) == 1 else "hire"
+        sentences += [
+            f"You finished {_talk_phrase(talks)}, which points to {ev.names[slug]}.",
+            _curiosity_sentence(ev, slug),
+        ]
+    labels, hired_for = ev.company_labels, ev.in_order(ev.company_tracks)
+    if labels and hired_for:
         sentences.append(
-            f"You want to work at {join_words(company_labels)}, which {verb} deep roles in "
-            f"{ev.name_list(company_tracks)}, so your talks and your companies do not overlap."
+            f"You want to work at {join_words(labels)}, which {_agrees(labels, 'hires', 'hire')} "
+            f"deep roles in {ev.name_list(hired_for)}, so your talks and your companies do not "
+            f"overlap."
         )
-    elif company_labels:
+    elif labels:
         sentences.append(
-            f"You want to work at {join_words(company_labels)}, but we have no track they hire "
+            f"You want to work at {join_words(labels)}, but we have no track they hire "
             f"for, so your talks and your companies do not overlap."
         )
     else:
@@ -341,41 +293,33 @@ def _explain_talks(ev: _Evidence, recommended: list[str]) -> list[str]:
             "You did not pick any companies, so there is no overlap to check your talks "
             "against yet."
         )
-    sentences.append(
+    sentences += [
         "When the two disagree, follow the talks: the pull of work you actually finish lasts "
-        "longer than any pay premium does."
-    )
-    tie = _tie_sentence(ev, recommended, ev.total, "each")
-    if tie:
-        sentences.append(tie)
-    return sentences
+        "longer than any pay premium does.",
+        _tie_sentence(ev, recommended, ev.total, "each"),
+    ]
+    return [sentence for sentence in sentences if sentence]
 
 
 def _explain_curiosity(ev: _Evidence, recommended: list[str]) -> list[str]:
     sentences = [
         "You have not finished a conference talk yet, so this rests only on the problems that "
-        "absorbed you and what you read for fun: a weak signal."
+        "absorbed you and what you read for fun: a weak signal.",
+        *(_curiosity_sentence(ev, slug, prefix="You chose") for slug in recommended),
+        _tie_sentence(ev, recommended, ev.curiosity_score, "from your curiosity answers"),
     ]
-    for slug in recommended:
-        sentence = _curiosity_sentence(ev, slug, prefix="You chose")
-        if sentence:
-            sentences.append(sentence)
-    tie = _tie_sentence(ev, recommended, ev.curiosity_score, "from your curiosity answers")
-    if tie:
-        sentences.append(tie)
-    company_labels = _unique(label for label, _ in ev.companies)
-    company_tracks = ev.in_order(ev.company_tracks)
-    if company_labels and company_tracks:
-        verb = "hires" if len(company_labels) == 1 else "hire"
+    labels, hired_for = ev.company_labels, ev.in_order(ev.company_tracks)
+    if labels and hired_for:
         sentences.append(
-            f"{join_words(company_labels)} {verb} for {ev.name_list(company_tracks)}, but "
-            f"without a finished talk there is nothing for that to overlap with."
+            f"{join_words(labels)} {_agrees(labels, 'hires', 'hire')} for "
+            f"{ev.name_list(hired_for)}, but without a finished talk there is nothing for that "
+            f"to overlap with."
         )
     sentences.append(
         f"Finish one conference talk in {ev.name_list(recommended, 'or')} this year, then retake "
         f"the audit to see whether the leaning holds."
     )
-    return sentences
+    return [sentence for sentence in sentences if sentence]
 
 
 def _explain_none(ev: _Evidence) -> list[str]:
@@ -383,12 +327,10 @@ def _explain_none(ev: _Evidence) -> list[str]:
         "There is not enough to go on yet: you have not finished a conference talk, and none of "
         "your answers about problems or reading points to a track."
     ]
-    company_labels = _unique(label for label, _ in ev.companies)
-    if company_labels:
-        verb = "shows" if len(company_labels) == 1 else "show"
+    if labels := ev.company_labels:
         sentences.append(
-            f"{join_words(company_labels)} {verb} where you would like to work, but companies "
-            f"alone say where the pay is, not where your energy is."
+            f"{join_words(labels)} {_agrees(labels, 'shows', 'show')} where you would like to "
+            f"work, but companies alone say where the pay is, not where your energy is."
         )
     sentences.append(
         "Block two hours: note the AI problems that made you lose track of time, what you read "

@@ -23,6 +23,17 @@ from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
+# What My audits shows of each audit: the history query reads these fields alone.
+HISTORY_FIELDS = (
+    "id",
+    "status",
+    "created_at",
+    "updated_at",
+    "finished_at",
+    "top_tracks",
+    "years",
+    "reached_step",
+)
 # New audits a visitor's address may start in an hour; members have no such limit.
 VISITOR_DRAFTS_PER_HOUR = 10
 # Share links a member may create in an hour, across all their audits (revoked ones count).
@@ -273,8 +284,13 @@ def result_pdf(request, audit_id):
         page = render_result(request, audit, template="audits/print.html")
         body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
         cache.set(key, body, PDF_CACHE_SECONDS)
-    response = HttpResponse(body, content_type="application/pdf")
-    filename = f"careerguide-audit-{audit.finished_at:%Y-%m-%d}-{str(audit.id)[:8]}.pdf"
+    return audit_download(body, "application/pdf", audit, audit.finished_at, "pdf")
+
+
+def audit_download(body, content_type, audit, day, extension):
+    """A file of one audit for the browser to save, named by `day` and the audit's id."""
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"careerguide-audit-{day:%Y-%m-%d}-{str(audit.id)[:8]}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -334,10 +350,7 @@ def shared_result(request, token):
 def export_json(request, audit_id):
     audit = owned_audit(request, audit_id)
     body = json.dumps(services.audit_as_dict(audit), indent=2, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json")
-    filename = f"careerguide-audit-{audit.created_at:%Y-%m-%d}-{str(audit.id)[:8]}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return audit_download(body, "application/json", audit, audit.created_at, "json")
 
 
 @never_cache
@@ -355,16 +368,7 @@ def delete_audit(request, audit_id):
 @login_required
 @require_GET
 def history(request):
-    audits = request.user.audits.only(
-        "id",
-        "status",
-        "created_at",
-        "updated_at",
-        "finished_at",
-        "top_tracks",
-        "years",
-        "reached_step",
-    )
+    audits = request.user.audits.only(*HISTORY_FIELDS)
     paginator = Paginator(audits, HISTORY_PAGE_SIZE)
     page_number = request.GET.get("page", "1")
     try:

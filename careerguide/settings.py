@@ -373,19 +373,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
-
-# The seed content, in load order: each fixture file with the models it holds.
-SEED_CONTENT = [
-    ("tracks/fixtures/tracks.json", ["tracks.track", "tracks.skill", "tracks.background"]),
-    ("tracks/fixtures/companies.json", ["tracks.company", "tracks.companytrack"]),
-    ("tracks/fixtures/conferences.json", ["tracks.conference", "tracks.conferencetrack"]),
-    ("tracks/fixtures/projects.json", ["tracks.project", "tracks.projecttrack"]),
-    (
-        "tracks/fixtures/guide.json",
-        ["tracks.guidesection", "tracks.quickcheckquestion", "tracks.quickcheckoption"],
-    ),
-    (
-        "audits/fixtures/audit_questions.json",
-        ["audits.question", "audits.option", "audits.optionweight"],
-    ),
-]

@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerguide.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 django.setup()
 
+from account_helpers import MEMBER_ACCOUNT_PAGES  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
@@ -75,16 +76,7 @@ def account_pages(page, shoot):
     page.get_by_role("button", name="Log in", exact=True).click()
     shoot("account-login-errors")
     log_in(page)
-    for name, path in [
-        ("account", "/accounts/"),
-        ("account-email", "/accounts/email/"),
-        ("account-password-change", "/accounts/password/change/"),
-        ("account-second-factor", "/accounts/2fa/"),
-        ("account-sessions", "/accounts/sessions/"),
-        ("account-github", "/accounts/3rdparty/"),
-        ("account-logout", "/accounts/logout/"),
-        ("account-delete-reauthenticate", "/accounts/delete/"),
-    ]:
+    for name, path in MEMBER_ACCOUNT_PAGES.items():
         page.goto(BASE + path)
         shoot(name)
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)

@@ -12,6 +12,19 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 TOTP_PERIOD = 30
 
+# A member's account pages, by the name their screenshot and accessibility scan go under; the
+# last asks who you are before the account can be deleted.
+MEMBER_ACCOUNT_PAGES = {
+    "account": "/accounts/",
+    "account-email": "/accounts/email/",
+    "account-password-change": "/accounts/password/change/",
+    "account-second-factor": "/accounts/2fa/",
+    "account-sessions": "/accounts/sessions/",
+    "account-github": "/accounts/3rdparty/",
+    "account-logout": "/accounts/logout/",
+    "account-delete-reauthenticate": "/accounts/delete/",
+}
+
 
 def give_totp(user, secret=None):
     """Activate TOTP for `user` as allauth does; returns the base32 secret."""

@@ -211,29 +211,27 @@ def test_track_page_lists_the_chapters_companies_as_written(client, content, num
         assert quotes(phrase) in quotes(page["note"]), phrase
 
 
+@pytest.mark.parametrize(
+    ("listing", "heading", "pills"),
+    [
+        ("conferences", "Conferences worth attending", KINDS),
+        ("projects", "Open-source projects to contribute to", {}),
+    ],
+)
 @pytest.mark.parametrize("number", range(1, 10))
-def test_track_page_lists_the_chapters_conferences_as_written(client, content, number):
-    items = chapter_tracks()[number]["conferences"]
-    page = track_page(client, number).get("conferences")
+def test_track_page_lists_the_chapters_listings_as_written(
+    client, content, number, listing, heading, pills
+):
+    items = chapter_tracks()[number][listing]
+    page = track_page(client, number).get(listing)
     if not items:
-        assert page is None, "a track without conferences shows no conferences heading"
+        assert page is None, f"a track without {listing} shows no {listing} heading"
         return
-    assert page["heading"] == "Conferences worth attending"
-    assert page["items"] == expected(items, "conferences")
-    for item, kind in KINDS.items():
+    assert page["heading"] == heading
+    assert page["items"] == expected(items, listing)
+    for item, kind in pills.items():
         if item in items:
             assert page["pills"][items.index(item)] == kind
-
-
-@pytest.mark.parametrize("number", range(1, 10))
-def test_track_page_lists_the_chapters_projects_as_written(client, content, number):
-    items = chapter_tracks()[number]["projects"]
-    page = track_page(client, number).get("projects")
-    if not items:
-        assert page is None, "a track without projects shows no projects heading"
-        return
-    assert page["heading"] == "Open-source projects to contribute to"
-    assert page["items"] == expected(items, "projects")
 
 
 def test_team_is_said_only_of_teams(client, content):

@@ -257,6 +257,18 @@ def rename(queryset, **changes):
         row.save()  # save(), as admin does: signals fire, caches are bumped
 
 
+def renamed_then_deleted(model):
+    """A listed model's edits: every row renamed (name and slug), then every row deleted."""
+    return (
+        lambda: rename(
+            model.objects.all(),
+            name=lambda row: f"{row.name} (renamed)",
+            slug=lambda row: f"{row.slug}-renamed",
+        ),
+        lambda: model.objects.all().delete(),
+    )
+
+
 EDITS = {
     "tracks": (
         lambda: rename(
@@ -272,22 +284,8 @@ EDITS = {
             for model in (OptionWeight, CompanyTrack, ConferenceTrack, ProjectTrack, Track)
         ],
     ),
-    "companies": (
-        lambda: rename(
-            Company.objects.all(),
-            name=lambda c: f"{c.name} (renamed)",
-            slug=lambda c: f"{c.slug}-renamed",
-        ),
-        lambda: Company.objects.all().delete(),
-    ),
-    "conferences": (
-        lambda: rename(
-            Conference.objects.all(),
-            name=lambda c: f"{c.name} (renamed)",
-            slug=lambda c: f"{c.slug}-renamed",
-        ),
-        lambda: Conference.objects.all().delete(),
-    ),
+    "companies": renamed_then_deleted(Company),
+    "conferences": renamed_then_deleted(Conference),
     "questions": (
         lambda: rename(
             Question.objects.all(),

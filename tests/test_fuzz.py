@@ -228,6 +228,15 @@ def snapshot(people):
     }
 
 
+def sound_get(people, logged_in, where, url, params, headers):
+    """GET `url` as the member or as a new visitor: a sound answer that changes no row."""
+    client = people["client"] if logged_in else visitor(people)
+    response = client.get(url, params, headers=headers)
+    assert_sound(response, where)
+    assert snapshot(people) == people["before"]
+    return response
+
+
 def visitor(people):
     """The anonymous client, as a browser that has never been here: no cookies."""
     people["anonymous"].cookies.clear()
@@ -423,11 +432,9 @@ def quick_check_request(draw):
 def test_quick_check_survives_any_answer(people, data):
     questions, slug, answer, headers, logged_in = data
     with trial("quick check"):
-        client = people["client"] if logged_in else visitor(people)
         params = {} if answer is None else {"answer": answer}
-        response = client.get(f"/guide/check/{slug}/", params, headers=headers)
-        assert_sound(response, "quick check")
-        assert snapshot(people) == people["before"]
+        url = f"/guide/check/{slug}/"
+        response = sound_get(people, logged_in, "quick check", url, params, headers)
         if slug not in questions:
             assert response.status_code == 404
         else:
@@ -452,10 +459,8 @@ CATALOGUE_PARAMS = st.dictionaries(
 )
 def test_tracks_search_survives_any_query(people, q, extra, headers, logged_in):
     with trial("tracks search"):
-        client = people["client"] if logged_in else visitor(people)
-        response = client.get("/tracks/", {**extra, "q": q}, headers=headers)
-        assert_sound(response, "tracks search")
-        assert snapshot(people) == people["before"]
+        params = {**extra, "q": q}
+        response = sound_get(people, logged_in, "tracks search", "/tracks/", params, headers)
         # A query no track could match as typed (a NUL, over 100 characters) is a clear 400.
         sent = (q[-1] if q else "") if isinstance(q, list) else q  # Django reads the last value
         refused = "\x00" in sent or len(sent.strip()) > 100
@@ -471,10 +476,8 @@ def test_tracks_search_survives_any_query(people, q, extra, headers, logged_in):
 )
 def test_companies_filter_survives_any_track(people, track, extra, headers, logged_in):
     with trial("companies filter"):
-        client = people["client"] if logged_in else visitor(people)
-        response = client.get("/companies/", {**extra, "track": track}, headers=headers)
-        assert_sound(response, "companies filter")
-        assert snapshot(people) == people["before"]
+        params = {**extra, "track": track}
+        response = sound_get(people, logged_in, "companies filter", "/companies/", params, headers)
         values = track if isinstance(track, list) else [track]
         shown = values[-1] if values else ""  # the value Django's QueryDict.get gives
         slugs = set(Track.objects.filter(published=True).values_list("slug", flat=True))

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audits.models import Audit, AuditAnswer
 from audits.steps import LAST_STEP, TOTAL_STEPS
-from audits.views import HISTORY_PAGE_SIZE
+from audits.views import HISTORY_FIELDS, HISTORY_PAGE_SIZE
 from bench.data import (
     BENCH_PASSWORD,
     add_audits,
@@ -33,17 +33,6 @@ from bench.data import (
 )
 
 pytestmark = pytest.mark.usefixtures("content")
-
-# The fields the history view loads, in the order it asks for them.
-HISTORY_FIELDS = (
-    "id",
-    "status",
-    "created_at",
-    "finished_at",
-    "top_tracks",
-    "years",
-    "reached_step",
-)
 
 
 @pytest.fixture
@@ -192,26 +181,10 @@ def test_bench_data_creates_members_with_finished_audits(django_user_model, make
     assert any("Created 3 members" in message for message in messages)
 
     # Without reset it adds members after the last one; with it, only bench members go.
-    load(
-        members=1,
-        audits_per_member=1,
-        history_audits=0,
-        few_audits=0,
-        pool_size=5,
-        sessions=False,
-        say=quiet,
-    )
+    small = {"audits_per_member": 1, "history_audits": 0, "few_audits": 0, "pool_size": 5}
+    load(members=1, sessions=False, say=quiet, **small)
     assert bench.filter(username="bench-000004").exists()
-    load(
-        reset=True,
-        members=2,
-        audits_per_member=1,
-        history_audits=0,
-        few_audits=0,
-        pool_size=5,
-        sessions=False,
-        say=quiet,
-    )
+    load(reset=True, members=2, sessions=False, say=quiet, **small)
     assert set(bench.values_list("username", flat=True)) >= {"bench-000001", "bench-000002"}
     assert not bench.filter(username="bench-000003").exists()
     assert keep.audits.count() == 1

@@ -342,27 +342,24 @@ def test_trend_warning():
     assert "depth clock" in text
 
 
-def test_release_notes_warning_fires_with_retrieval():
-    result = score(audit(talks=(SIGIR,), companies=(GLEAN,), warnings=frozenset({"release_notes"})))
-    assert warning_codes(result) == ["release_notes"]
-    assert "Retrieval" in result["warnings"][0]["text"]
-
-
-def test_release_notes_warning_fires_with_fine_tuning():
+@pytest.mark.parametrize(
+    ("talk", "company", "recommended", "named"),
+    [
+        (SIGIR, GLEAN, "retrieval", "Retrieval"),
+        (ICLR, ANTHROPIC, "fine-tuning", "Fine-tuning / custom models"),
+        (CVPR, ANTHROPIC, "multimodal", None),  # silent for the other tracks
+    ],
+)
+def test_release_notes_warning_names_retrieval_and_fine_tuning_only(
+    talk, company, recommended, named
+):
     result = score(
-        audit(talks=(ICLR,), companies=(ANTHROPIC,), warnings=frozenset({"release_notes"}))
+        audit(talks=(talk,), companies=(company,), warnings=frozenset({"release_notes"}))
     )
-    assert result["recommended"] == ["fine-tuning"]
-    assert warning_codes(result) == ["release_notes"]
-    assert "Fine-tuning / custom models" in result["warnings"][0]["text"]
-
-
-def test_release_notes_warning_is_silent_for_other_tracks():
-    result = score(
-        audit(talks=(CVPR,), companies=(ANTHROPIC,), warnings=frozenset({"release_notes"}))
-    )
-    assert result["recommended"] == ["multimodal"]
-    assert warning_codes(result) == []
+    assert result["recommended"] == [recommended]
+    assert warning_codes(result) == (["release_notes"] if named else [])
+    if named:
+        assert named in result["warnings"][0]["text"]
 
 
 def test_all_reflection_warnings_come_in_a_fixed_order():

@@ -1,15 +1,18 @@
 """seed_content is idempotent and keeps curators' edits; export_content writes them back."""
 
 import json
+import re
 import shutil
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audits.models import Option
-from tracks.models import Company, CompanyTrack, GuideSection, Track
+from tracks.models import Company, CompanyTrack, GuideSection, SeedRecord, Track
+from tracks.seeding import ContentFixture, content_fixtures, export_content, seed_content
 
 pytestmark = pytest.mark.usefixtures("content")
 
@@ -55,41 +58,88 @@ def test_row_deleted_by_a_curator_stays_deleted():
 def test_seed_fills_an_empty_database(django_db_blocker):
     CompanyTrack.objects.all().delete()
     Company.objects.all().delete()
-    from tracks.models import SeedRecord
-
     SeedRecord.objects.filter(model__in=["tracks.company", "tracks.companytrack"]).delete()
     output = seed()
     assert Company.objects.filter(name="Anthropic").count() == 1
     assert "created" in output
 
 
-def test_export_round_trips(tmp_path, settings):
+def copied_fixtures(tmp_path):
+    """The content fixtures, copied into `tmp_path`: free to change."""
+    copies = []
+    for fixture in content_fixtures():
+        copy = tmp_path / fixture.path.parent.parent.name / fixture.path.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(fixture.path, copy)
+        copies.append(ContentFixture(copy, fixture.models))
+    return copies
+
+
+def test_export_round_trips(tmp_path):
     # Export into a copy of the fixture files, edit, export again, and load the copy fresh.
-    for relative, _models in settings.SEED_CONTENT:
-        target = tmp_path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(settings.BASE_DIR / relative, target)
-    settings.BASE_DIR = tmp_path
-    call_command("export_content", stdout=StringIO())
-    for relative, _models in settings.SEED_CONTENT:
-        original = json.loads(
-            (settings.BASE_DIR.__class__(__file__).parent.parent / relative).read_text()
-        )
-        exported = json.loads((tmp_path / relative).read_text())
-        assert exported == original, f"{relative} changed on a plain export"
+    copies = copied_fixtures(tmp_path)
+    export_content(copies)
+    for original, copy in zip(content_fixtures(), copies, strict=True):
+        exported = json.loads(copy.path.read_text())
+        assert exported == json.loads(original.path.read_text()), f"{copy.path} changed"
 
     GuideSection.objects.filter(slug__startswith="mistake").update(title="Edited by a curator")
-    call_command("export_content", stdout=StringIO())
-    guide = json.loads((tmp_path / "tracks/fixtures/guide.json").read_text())
-    assert any(row["fields"].get("title") == "Edited by a curator" for row in guide)
+    export_content(copies)
+    (guide,) = [copy.path for copy in copies if copy.path.name == "guide.json"]
+    assert any(
+        row["fields"].get("title") == "Edited by a curator" for row in json.loads(guide.read_text())
+    )
 
     GuideSection.objects.all().delete()
-    seed("--force")
+    seed_content(force=True, fixtures=copies)
     assert GuideSection.objects.filter(title="Edited by a curator").exists()
 
 
-def test_fixture_files_use_natural_keys_only():
-    for relative, _models in settings.SEED_CONTENT:
-        rows = json.loads((settings.BASE_DIR / relative).read_text())
-        assert rows, relative
-        assert all("pk" not in row for row in rows), relative
+def test_seeding_unchanged_content_reads_a_query_per_model(django_assert_max_num_queries):
+    with django_assert_max_num_queries(50):
+        output = seed()
+    assert "0 created, 0 updated, 516 unchanged" in output
+
+
+def writes(queries):
+    """The tables written by `queries`, one entry a statement."""
+    return [
+        re.search(r'^(?:INSERT INTO|UPDATE) "(\w+)"', query["sql"]).group(1)
+        for query in queries
+        if query["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_one_changed_fixture_row_writes_that_row_alone(tmp_path):
+    copies = copied_fixtures(tmp_path)
+    with CaptureQueriesContext(connection) as unchanged:
+        seed_content(fixtures=copies)
+    (tracks,) = [copy.path for copy in copies if copy.path.name == "tracks.json"]
+    rows = json.loads(tracks.read_text())
+    (voice,) = [
+        row for row in rows if row["model"] == "tracks.track" and row["fields"]["slug"] == "voice"
+    ]
+    voice["fields"]["owns"] = "Everything that speaks, as the new seed says."
+    tracks.write_text(json.dumps(rows))
+    before = table_snapshot()
+
+    with CaptureQueriesContext(connection) as changed:
+        report = seed_content(fixtures=copies)
+
+    assert writes(unchanged) == []
+    # The row, its history entry and its seed record: the same reads as before, and three writes.
+    assert writes(changed) == ["tracks_track", "tracks_historicaltrack", "tracks_seedrecord"]
+    assert len(changed) == len(unchanged) + 3
+    assert (report.created, report.updated, report.kept) == (0, 1, [])
+    assert Track.objects.get(slug="voice").owns == "Everything that speaks, as the new seed says."
+    after = table_snapshot()
+    assert [row[0] for row in after["tracks"] if row not in before["tracks"]] == ["voice"]
+    assert after["hiring"] == before["hiring"] and after["options"] == before["options"]
+
+
+def test_each_app_seeds_its_own_fixtures_with_natural_keys_only():
+    for fixture in content_fixtures():
+        rows = json.loads(fixture.path.read_text())
+        assert rows, fixture.path
+        assert all("pk" not in row for row in rows), fixture.path
+        assert {row["model"].split(".")[0] for row in rows} == {fixture.path.parent.parent.name}

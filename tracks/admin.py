@@ -311,6 +311,17 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
 # Companies, conferences and projects, each with the tracks it is listed under ---------------
 
 
+class ListedAdmin(ContentAdmin):
+    """A company, conference or project (tracks.models.Listed): its slug follows its name, and
+    its list reads the rows of `listed_under`, with their tracks, in one more query."""
+
+    prepopulated_fields = {"slug": ["name"]}
+    listed_under = ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(f"{self.listed_under}__track")
+
+
 class CompanyTrackInline(LabeledInline):
     model = CompanyTrack
     fields = ["order", "track", "qualifier", "qualifier_kind", "reviewed_on"]
@@ -322,16 +333,13 @@ class CompanyTrackInline(LabeledInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ContentAdmin):
+class CompanyAdmin(ListedAdmin):
     list_display = ["name", "track_list", "note"]
     search_fields = ["name", "note", "hiring__qualifier"]
     list_filter = ["tracks"]
-    prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "note", "careers_url"]
+    listed_under = "hiring"
     inlines = [CompanyTrackInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("hiring__track")
 
     @admin.display(description="hires for")
     def track_list(self, company):
@@ -350,16 +358,13 @@ class ConferenceTrackInline(LabeledInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(ContentAdmin):
+class ConferenceAdmin(ListedAdmin):
     list_display = ["name", "kind", "session_list", "note", "reviewed_on"]
     list_filter = ["kind", ReviewFilter, "tracks"]
     search_fields = ["name", "note", "sessions__session"]
-    prepopulated_fields = {"slug": ["name"]}
     fieldsets = [(None, {"fields": ["name", "slug", "kind", "note", "url"]}), FRESHNESS]
+    listed_under = "sessions"
     inlines = [ConferenceTrackInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sessions__track")
 
     @admin.display(description="sessions")
     def session_list(self, conference):
@@ -378,16 +383,13 @@ class ProjectTrackInline(LabeledInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ContentAdmin):
+class ProjectAdmin(ListedAdmin):
     list_display = ["name", "steward", "track_list", "url", "reviewed_on"]
     list_filter = [ReviewFilter, "tracks"]
     search_fields = ["name", "steward"]
-    prepopulated_fields = {"slug": ["name"]}
     fieldsets = [(None, {"fields": ["name", "slug", "steward", "url"]}), FRESHNESS]
+    listed_under = "listings"
     inlines = [ProjectTrackInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("listings__track")
 
     @admin.display(description="tracks")
     def track_list(self, project):
@@ -438,7 +440,9 @@ class QuickCheckQuestionAdmin(ContentAdmin):
 
 @admin.register(CompanyTrack)
 class CompanyTrackAdmin(ContentAdmin):
-    """Each company link, with its qualifier and review date; also serves the autocomplete."""
+    """Each company link, with its qualifier, source and review date. Registered because the
+    inlines' "Change" link (show_change_link) and the needs-review list open a link's own page,
+    and Django's admin has pages only for registered models."""
 
     list_display = ["__str__", "qualifier_kind", "reviewed_on"]
     list_filter = [ReviewFilter, "qualifier_kind", "track"]

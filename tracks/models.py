@@ -59,6 +59,30 @@ class NaturalKeyManager(models.Manager):
         return self.get(**dict(zip(self.natural_key_fields, values, strict=True)))
 
 
+class Listed(models.Model):
+    """A company, conference or project: known by a unique name, addressed and keyed by a slug
+    made from it unless a curator gives one."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(unique=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        abstract = True
+        ordering = [Lower("name")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class Track(Freshness):
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(9)],
@@ -189,9 +213,7 @@ class Background(models.Model):
     natural_key.dependencies = ["tracks.track"]
 
 
-class Company(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(unique=True)
+class Company(Listed):
     note = models.CharField(
         max_length=300,
         blank=True,
@@ -201,25 +223,13 @@ class Company(models.Model):
     careers_url = link_field("careers page", "The company's careers page.")
     tracks = models.ManyToManyField(Track, through="CompanyTrack", related_name="companies")
 
-    objects = NaturalKeyManager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = [Lower("name")]
+    class Meta(Listed.Meta):
         verbose_name_plural = "companies"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.slug = self.slug or slugify(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tracks:company_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class Qualifier(models.TextChoices):
@@ -284,14 +294,12 @@ class CompanyTrack(Freshness):
     natural_key.dependencies = ["tracks.company", "tracks.track"]
 
 
-class Conference(Freshness):
+class Conference(Freshness, Listed):
     class Kind(models.TextChoices):
         ACADEMIC = "academic", "Academic"
         INDUSTRY = "industry", "Industry"
         COMMUNITY = "community", "Community"
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     note = models.CharField(
         max_length=300,
@@ -301,24 +309,13 @@ class Conference(Freshness):
     url = link_field("site", "The conference's own site.")
     tracks = models.ManyToManyField(Track, through="ConferenceTrack", related_name="conferences")
 
-    objects = NaturalKeyManager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = [Lower("name")]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.slug = self.slug or slugify(self.name)
-        super().save(*args, **kwargs)
+    class Meta(Listed.Meta):
+        pass
 
     def get_absolute_url(self):
         return reverse("tracks:conference_list") + f"#{self.slug}"
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ConferenceTrack(models.Model):
@@ -349,15 +346,18 @@ class ConferenceTrack(models.Model):
     def label(self):
         return f"{self.conference.name} — {self.session}" if self.session else self.conference.name
 
+    @property
+    def note(self):
+        """What a conference's card says under this track, as a project listing's note does."""
+        return self.session
+
     def natural_key(self):
         return (*self.conference.natural_key(), *self.track.natural_key())
 
     natural_key.dependencies = ["tracks.conference", "tracks.track"]
 
 
-class Project(Freshness):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(unique=True)
+class Project(Freshness, Listed):
     steward = models.CharField(
         max_length=120,
         blank=True,
@@ -366,25 +366,16 @@ class Project(Freshness):
     url = link_field("repository", "The project's repository or home page.")
     tracks = models.ManyToManyField(Track, through="ProjectTrack", related_name="projects")
 
-    objects = NaturalKeyManager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = [Lower("name")]
+    class Meta(Listed.Meta):
         verbose_name = "open-source project"
 
     def __str__(self):
         return f"{self.name} ({self.steward})" if self.steward else self.name
 
-    def save(self, *args, **kwargs):
-        self.slug = self.slug or slugify(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("tracks:project_list") + f"#{self.slug}"
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ProjectTrack(models.Model):

@@ -67,12 +67,10 @@ def track_list(request):
 @require_GET
 @visitor_page
 def track_detail(request, slug):
-    track = selectors.visible_tracks(request.user).filter(slug=slug).first()
-    if track is None:
-        # A curator changed the slug: the old address keeps working.
-        if renamed := selectors.renamed_track(slug):
-            return redirect(renamed, permanent=True)
-        raise Http404("No such track.")
+    try:
+        track = get_object_or_404(selectors.visible_tracks(request.user), slug=slug)
+    except Http404:
+        return renamed_track_or_404(slug, lambda renamed: renamed.get_absolute_url())
     return render(
         request,
         "tracks/track_detail.html",
@@ -84,6 +82,14 @@ def track_detail(request, slug):
     )
 
 
+def renamed_track_or_404(slug, address):
+    """A curator changed a track's slug: its old address keeps working, as a permanent redirect
+    to `address(track)`. Any other slug is not found."""
+    if slug_re.fullmatch(slug) and (renamed := selectors.renamed_track(slug)):
+        return redirect(address(renamed), permanent=True)
+    raise Http404("No such track.")
+
+
 @require_GET
 @visitor_page(params={"track"})
 def company_list(request):
@@ -92,9 +98,9 @@ def company_list(request):
     if selected and not (
         slug_re.fullmatch(selected) and selectors.published_tracks().filter(slug=selected).exists()
     ):
-        if slug_re.fullmatch(selected) and (renamed := selectors.renamed_track(selected)):
-            return redirect(f"{request.path}?track={renamed.slug}", permanent=True)
-        raise Http404("No such track.")
+        return renamed_track_or_404(
+            selected, lambda renamed: f"{request.path}?track={renamed.slug}"
+        )
     template = "tracks/company_list.html"
     if request.htmx and request.htmx.target == "company-matrix":
         template += "#matrix"

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 import axe_playwright_python
+from account_helpers import MEMBER_ACCOUNT_PAGES
 from answers import EVALS_ANSWERS
 from audit_helpers import audit_until
 from browser_helpers import answer_step, save_and_continue, sign_up, start_audit
@@ -290,16 +291,7 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     page.goto(f"{base}/audits/{evals.id}/delete/")
     scan("delete an audit")
     # Every account page of the member's.
-    for name, path in [
-        ("account", "/accounts/"),
-        ("email addresses", "/accounts/email/"),
-        ("password change", "/accounts/password/change/"),
-        ("second factor", "/accounts/2fa/"),
-        ("sessions", "/accounts/sessions/"),
-        ("GitHub connections", "/accounts/3rdparty/"),
-        ("log out", "/accounts/logout/"),
-        ("confirm it is you", "/accounts/delete/"),
-    ]:
+    for name, path in MEMBER_ACCOUNT_PAGES.items():
         page.goto(base + path)
         scan(name)
     page.get_by_label(re.compile(r"^Password:?$")).fill(password)

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from answers import EVALS_ANSWERS
 from audit_helpers import audit_until
 from browser_helpers import (
@@ -166,29 +167,12 @@ def test_whole_audit_without_javascript(
     shot(page)
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_double_clicking_finish_keeps_one_result(
-    page: Page, live_server, content, make_member, password, shot
+    new_context, live_server, content, make_member, password, shot, javascript
 ):
     audit = audit_until(make_member("ada"), 4)
-    log_in(page, live_server.url, "ada", password)
-    page.goto(f"{live_server.url}/audits/{audit.id}/step/5/")
-    expect_step(page, 5)
-    answer_step(page, 5)
-
-    page.get_by_role("button", name="Finish and see my result").dblclick()
-
-    expect(page).to_have_url(f"{live_server.url}/audits/{audit.id}/result/")
-    expect(page.locator("#recommendation")).to_contain_text("Retrieval")
-    assert Audit.objects.filter(status="finished").count() == 1
-    assert Audit.objects.count() == 1
-    shot(page)
-
-
-def test_double_clicking_finish_without_javascript_keeps_one_result(
-    new_context, live_server, content, make_member, password, shot
-):
-    audit = audit_until(make_member("ada"), 4)
-    page = new_context(java_script_enabled=False).new_page()
+    page = new_context(java_script_enabled=javascript).new_page()
     log_in(page, live_server.url, "ada", password)
     page.goto(f"{live_server.url}/audits/{audit.id}/step/5/")
     expect_step(page, 5)
