@@ -12,7 +12,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import password_changed, password_reset
         from allauth.core.internal import ratelimit
-        from django.contrib.auth.signals import user_logged_in
         from django.core.cache import caches
         from django.utils.connection import ConnectionProxy
 
@@ -23,7 +22,6 @@ class AccountsConfig(AppConfig):
         # instead; tests/test_account_findings.py checks that they land there.
         ratelimit.cache = ConnectionProxy(caches, "ratelimits")
 
-        user_logged_in.connect(services.deliver_login_notices, dispatch_uid="login-notices")
         # A new password ends the member's sessions on every other device.
         password_changed.connect(services.end_other_sessions, dispatch_uid="end-on-change")
         password_reset.connect(services.end_other_sessions, dispatch_uid="end-on-reset")

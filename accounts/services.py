@@ -1,12 +1,9 @@
 """Members' rules: what we hold about them, ending their sessions, deleting them."""
 
 from allauth.usersessions.models import UserSession
-from django.contrib import messages
 from django.db import transaction
 
 from audits.services import member_audit_counts, member_audits
-
-from .models import LoginNotice
 
 
 def member_data(user):
@@ -42,14 +39,3 @@ def delete_member(user):
     addresses, second factors, GitHub links (the last ones cascade with the user)."""
     end_sessions(user)
     user.delete()
-
-
-def deliver_login_notices(sender, request, user, **kwargs):
-    """user_logged_in: show the member what we have to tell them, once."""
-    if request is None or not hasattr(request, "_messages"):
-        return
-    notices = list(LoginNotice.objects.filter(member=user))
-    for notice in notices:
-        messages.warning(request, notice.text)
-    if notices:
-        LoginNotice.objects.filter(pk__in=[n.pk for n in notices]).delete()

@@ -1,0 +1,40 @@
+"""The "Curators" group may edit the audit's questions, options and weights, and nothing about members."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+CONTENT_MODELS = [
+    "question", "option", "optionweight"
+]
+
+
+def curator_permissions(apps):
+    app_config = apps.get_app_config("audits")
+    app_config.models_module = True  # permissions are otherwise created after every migration
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    return apps.get_model("auth", "Permission").objects.filter(
+        content_type__app_label="audits", content_type__model__in=CONTENT_MODELS
+    )
+
+
+def grant(apps, schema_editor):
+    curators, _ = apps.get_model("auth", "Group").objects.get_or_create(name="Curators")
+    curators.permissions.add(*curator_permissions(apps))
+
+
+def revoke(apps, schema_editor):
+    for curators in apps.get_model("auth", "Group").objects.filter(name="Curators"):
+        curators.permissions.remove(*curator_permissions(apps))
+        if not curators.permissions.exists():
+            curators.delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("audits", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
