@@ -4,8 +4,10 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import override_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -95,30 +97,32 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(autouse=True)
-def test_settings(settings):
-    """What the suite sets over the production settings, the same for every test."""
-    # Hash strength is not what the suite tests (tests about Argon2 put it back).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The test client and the live server speak plain http, and nothing runs collectstatic.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-    # Caches in memory, emptied before each test (empty_cache).
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "ratelimits": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "ratelimits",
+@pytest.fixture(scope="session", autouse=True)
+def test_settings():
+    """What the suite sets over the production settings, for the whole session: before the live
+    server starts, whose middleware reads its settings once."""
+    with override_settings(
+        # Hash strength is not what the suite tests (tests about Argon2 put it back).
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The test client and the live server speak plain http, and nothing runs collectstatic.
+        SECURE_SSL_REDIRECT=False,
+        MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN=True,
+        STORAGES=settings.STORAGES
+        | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+        # Caches in memory, emptied before each test (empty_cache).
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "ratelimits": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "ratelimits",
+            },
         },
-    }
-    return settings
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def empty_cache(test_settings):
+def empty_cache():
     """Each test starts with empty caches: cached pages would hide queries and content, and
     rate limits counted by an earlier test would refuse this one's log-ins."""
     from django.core.cache import caches
