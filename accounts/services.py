@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 
 from audits.services import member_audit_counts, member_audits
+from reminders.services import reminder_for
 
 from .models import LoginNotice
 
@@ -20,7 +21,7 @@ def member_data(user):
 
 
 def account_summary(user):
-    return {"audit_counts": member_audit_counts(user)}
+    return {"audit_counts": member_audit_counts(user), "reminder": reminder_for(user)}
 
 
 def end_sessions(user, keep=None):

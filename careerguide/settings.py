@@ -72,9 +72,11 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.github",
     "allauth.usersessions",
+    "django_tasks_db",
     "tracks",
     "audits",
     "accounts",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +97,6 @@ MIDDLEWARE = [
     "careerguide.middleware.SecurityHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AccountPagesNeverCachedMiddleware",
-    "accounts.middleware.MailAfterResponseMiddleware",
 ]
 
 ROOT_URLCONF = "careerguide.urls"
@@ -310,6 +311,22 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careerguide <noreply@localhost>")
+# Links in mail sent by the worker, which has no request to take the host from.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long the unsubscribe link of a reminder mail works without logging in.
+REMINDER_UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
+
+# Background tasks (Django's django.tasks): mail is queued in the database by the request and
+# sent by a worker, `manage.py db_worker` (django-tasks-db). Tests run each task at once.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
