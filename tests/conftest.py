@@ -68,6 +68,16 @@ def superuser(django_user_model):
 
 
 @pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 and the site's mail pointed at it."""
+    from smtp_sink import SMTPServer
+
+    with SMTPServer() as server:
+        settings.MAILERS = server.mailers()
+        yield server
+
+
+@pytest.fixture
 def member_client(client, member):
     client.force_login(member)
     return client
