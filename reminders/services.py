@@ -7,6 +7,7 @@ way to get a second mail is a crash in the moment after the server accepted the 
 """
 
 import calendar
+import email.policy
 import logging
 from datetime import date, timedelta
 from itertools import batched
@@ -226,6 +227,15 @@ def reminder_from_token(token):
     return Reminder.objects.select_related("member").filter(pk=data["r"]).first()
 
 
+class ReminderMessage(EmailMultiAlternatives):
+    """Header lines may be as long as RFC 5322 allows (998): folded at 78, the long URL of
+    List-Unsubscribe would be sent as an RFC 2047 encoded word, which RFC 2369 does not allow
+    and mail clients do not read."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def reminder_message(reminder, address):
     """The reminder mail: plain text and HTML from templates, with one-click unsubscribe
     headers (RFC 2369 and RFC 8058)."""
@@ -248,7 +258,7 @@ def reminder_message(reminder, address):
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
+    message = ReminderMessage(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}time to retake your curiosity audit",
         body=render_to_string("reminders/email/reminder.txt", context),
         to=[address],

@@ -11,11 +11,13 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.raw = []
         self.refuse = False
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "550 5.7.1 Not accepting mail right now"
+        self.raw.append(envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 2.0.0 Accepted"
 

@@ -388,6 +388,8 @@ def test_the_mail_arrives_over_smtp_and_its_unsubscribe_link_works(
     assert audit.top_tracks in text and audit.top_tracks in html
     path = unsubscribe_path(message)
     assert message["List-Unsubscribe"] == f"<http://127.0.0.1:8000{path}>"
+    # As written on the wire: a plain URL, never an RFC 2047 encoded word.
+    assert f"List-Unsubscribe: <http://127.0.0.1:8000{path}>".encode() in smtp_server.inbox.raw[0]
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert "Your retake reminder is stopped" in response.content.decode()
     assert not Reminder.objects.get().is_active
