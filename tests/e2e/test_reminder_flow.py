@@ -39,7 +39,9 @@ def test_opt_in_from_a_result_then_unsubscribe_from_the_mail(
 
     page.get_by_role("link", name="Account").click()
     expect(page.locator(".details-list")).to_contain_text(f"{due:%-d %B %Y}, then every 12 months")
-    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Reminders").click()
+    page.get_by_role("navigation", name="Your account").get_by_role(
+        "link", name="Reminders"
+    ).click()
     expect(page.get_by_role("heading", name="Retake reminder", level=1)).to_be_visible()
     expect(page.get_by_label("What is scheduled")).to_contain_text(f"{due:%-d %B %Y}")
     shot(page, "account")
