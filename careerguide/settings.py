@@ -307,6 +307,9 @@ else:
                 "use_tls": env_flag(
                     "EMAIL_USE_TLS", default=bool(os.environ.get("EMAIL_HOST_USER"))
                 ),
+                # A hung mail server must not hold a task worker for ever: the send fails, is
+                # recorded, and a reminder is tried again later.
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
             },
         }
     }
