@@ -27,7 +27,10 @@ install: $(STAMP)
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_content
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# One task worker beside the development server (it sends the queued mail), stopped with it.
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; \
+		DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite, spread over the machine's cores (TEST_WORKERS=0 runs it in one process).
 TEST_WORKERS ?= auto
@@ -35,7 +38,8 @@ test: install
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # nginx on 127.0.0.1:$(PORT) in front of gunicorn on a unix socket (deploy/serve.sh,
-# deploy/nginx.conf); Ctrl-C stops both. Workers: cores + 1, or WEB_CONCURRENCY.
+# deploy/nginx.conf) and one task worker (db_worker: the mail queue); Ctrl-C stops them all.
+# Workers: cores + 1, or WEB_CONCURRENCY; TASK_WORKER=0 starts no task worker.
 serve: install
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
 		{ echo "make serve runs nginx in front of gunicorn: apt-get install -y nginx"; exit 1; }
@@ -52,7 +56,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r careerguide tracks audits accounts
+	$(VENV)/bin/bandit -q -c pyproject.toml -r careerguide tracks audits accounts reminders
 
 screenshots: install
 	DJANGO_DEBUG=1 $(PY) scripts/screenshots.py

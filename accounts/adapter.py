@@ -1,10 +1,8 @@
 """The site's rules for django-allauth: the client's address, rate-limit keys, messages, mail."""
 
 import ipaddress
-import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import (
     DefaultSocialAccountAdapter,
     _build_apps_from_settings,  # noqa: PLC2701
@@ -13,7 +11,7 @@ from django.contrib import messages
 
 from audits.services import client_address
 
-logger = logging.getLogger(__name__)
+from . import tasks
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -61,23 +59,11 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def send_mail(self, template_prefix, email, context):
-        """Send after the response has gone out: a reset for a known address then answers as
-        fast as one for an unknown address, and a slow or failing mail server never holds up
-        or breaks the page."""
+        """Queue the mail for a worker: a reset for a known address then answers as fast as
+        one for an unknown address, and a slow or failing mail server never holds up or
+        breaks the page."""
         message = self.render_mail(template_prefix, email, context)
-        request = allauth_context.request
-        outbox = getattr(request, "mail_after_response", None)
-        if outbox is None:
-            send_quietly(message)
-        else:
-            outbox.append(message)
-
-
-def send_quietly(message):
-    try:
-        message.send()
-    except Exception:  # an SMTP failure is logged; the member can ask again
-        logger.exception("Could not send %r to %s", message.subject, message.to)
+        tasks.send_account_mail.enqueue(tasks.message_as_data(message))
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

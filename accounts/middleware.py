@@ -1,11 +1,8 @@
-"""Account pages are never cached (and GitHub's are a 404 when it is not configured); the
-mail they send goes out after the response."""
+"""Account pages are never cached, and GitHub's are a 404 when it is not configured."""
 
 from allauth.socialaccount.models import SocialApp
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
-
-from .adapter import send_quietly
 
 
 class AccountPagesNeverCachedMiddleware:
@@ -26,19 +23,3 @@ class AccountPagesNeverCachedMiddleware:
         if isinstance(exception, SocialApp.DoesNotExist):
             raise Http404("Sign-in with GitHub is not configured.")
         return None
-
-
-class MailAfterResponseMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        request.mail_after_response = outbox = []
-        response = self.get_response(request)
-        if outbox:
-            # The WSGI server closes the response after writing it to the client; Django then
-            # calls these closers (the test client does the same before returning).
-            response._resource_closers.extend(
-                (lambda message=message: send_quietly(message)) for message in outbox
-            )
-        return response

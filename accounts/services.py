@@ -4,6 +4,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 
 from audits.services import member_audit_counts, member_audits
+from reminders.services import reminder_for
 
 
 def member_data(user):
@@ -17,7 +18,7 @@ def member_data(user):
 
 
 def account_summary(user):
-    return {"audit_counts": member_audit_counts(user)}
+    return {"audit_counts": member_audit_counts(user), "reminder": reminder_for(user)}
 
 
 def end_sessions(user, keep=None):

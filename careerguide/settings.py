@@ -70,9 +70,11 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.github",
     "allauth.usersessions",
+    "django_tasks_db",
     "tracks",
     "audits",
     "accounts",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,6 @@ MIDDLEWARE = [
     "careerguide.middleware.SecurityHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AccountPagesNeverCachedMiddleware",
-    "accounts.middleware.MailAfterResponseMiddleware",
 ]
 
 ROOT_URLCONF = "careerguide.urls"
@@ -295,10 +296,21 @@ else:
                 "use_tls": env_flag(
                     "EMAIL_USE_TLS", default=bool(os.environ.get("EMAIL_HOST_USER"))
                 ),
+                # A hung mail server must not hold a task worker for ever: the send fails, is
+                # recorded, and a reminder is tried again later.
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
             },
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careerguide <noreply@localhost>")
+# Links in mail sent by the worker, which has no request to take the host from.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long the unsubscribe link of a reminder mail works without logging in.
+REMINDER_UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
+
+# Background tasks (Django's django.tasks): mail is queued in the database by the request and
+# sent by a worker, `manage.py db_worker` (django-tasks-db).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# nginx on 127.0.0.1:$PORT in front of gunicorn on a unix socket; Ctrl-C (or TERM) stops both.
+# nginx on 127.0.0.1:$PORT in front of gunicorn on a unix socket, and one task worker
+# (`manage.py db_worker`: the mail queue); Ctrl-C (or TERM) stops all three.
 #
 #   deploy/serve.sh            # what `make serve` runs after collectstatic and migrate
 #
 # PORT (8000), WEB_CONCURRENCY (cores + 1 sync workers), RUN_DIR (a new temp dir; removed on exit
 # when this script made it), GUNICORN_ARGS (extra arguments), GUNICORN_ACCESS_LOG (- for stdout)
-# and NGINX (the nginx binary) come from the environment. CHECK_ONLY=1 writes the configuration
+# and NGINX (the nginx binary) come from the environment. TASK_WORKER=0 starts no worker (run one
+# per machine, or at least one somewhere, beside the app servers: see the README). CHECK_ONLY=1 writes the configuration
 # into RUN_DIR, tests it with `nginx -t` and exits.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,9 +39,10 @@ if [[ -n ${CHECK_ONLY:-} ]]; then
   exec "$nginx" -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr
 fi
 
-gunicorn_pid="" nginx_pid=""
+gunicorn_pid="" nginx_pid="" worker_pid=""
 stop() {
   trap - INT TERM EXIT
+  [[ -n $worker_pid ]] && kill -TERM "$worker_pid" 2>/dev/null
   [[ -n $nginx_pid ]] && kill -QUIT "$nginx_pid" 2>/dev/null
   [[ -n $gunicorn_pid ]] && kill -TERM "$gunicorn_pid" 2>/dev/null
   wait 2>/dev/null || true
@@ -58,7 +61,13 @@ for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
 [[ -S $socket ]] || { echo "gunicorn did not open $socket" >&2; stop 1; }
 "$nginx" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e stderr -g "daemon off;" &
 nginx_pid=$!
-echo "careerguide on http://127.0.0.1:$port (nginx → gunicorn, $workers workers, $socket)"
-# Either one ending ends the other.
-wait -n "$gunicorn_pid" "$nginx_pid" || true
+if [[ ${TASK_WORKER:-1} != 0 ]]; then
+  # Sends the queued mail; TERM lets it finish the task in hand.
+  "$root/.venv/bin/python" manage.py db_worker --no-reload --interval 1 &
+  worker_pid=$!
+fi
+echo "careerguide on http://127.0.0.1:$port (nginx → gunicorn, $workers workers, $socket)" \
+  "${worker_pid:+and a task worker}"
+# Any one ending ends the others.
+wait -n "$gunicorn_pid" "$nginx_pid" ${worker_pid:+"$worker_pid"} || true
 stop 1

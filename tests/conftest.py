@@ -70,6 +70,16 @@ def superuser(django_user_model):
 
 
 @pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 and the site's mail pointed at it."""
+    from smtp_sink import SMTPServer
+
+    with SMTPServer() as server:
+        settings.MAILERS = server.mailers()
+        yield server
+
+
+@pytest.fixture
 def member_client(client, member):
     client.force_login(member)
     return client
@@ -109,6 +119,8 @@ def test_settings():
         MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN=True,
         STORAGES=settings.STORAGES
         | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+        # Each background task runs at once, in the request that queues it.
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
         # Caches in memory, emptied before each test (empty_cache).
         CACHES={
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -150,6 +150,10 @@ EXPECTED = {
     "audits:share": owner_only("302 audits:result"),  # POST makes or revokes; GET goes back
     # A shared result: this token names no link, so it is a 404 for everyone.
     "shared_result": everyone(404),
+    # A member's own retake reminder; the unsubscribe link's token is checked before anything,
+    # and this one is not signed: a clear 400 for anyone.
+    "reminders:settings": members_only(),
+    "reminders:unsubscribe": everyone(400),
     "audits:retake": members_only(405),  # POST only, refused before the audit is looked up
     "audits:delete": owner_only(200),  # the confirmation page
     # Admin: staff with a second factor only (the curator and superuser here have one);

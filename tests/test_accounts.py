@@ -308,7 +308,7 @@ def test_account_page_shows_my_details_and_audit_count(
     Audit.objects.create(member=member)
     Audit.objects.create(member=member, status=Audit.Status.FINISHED)
 
-    with django_assert_num_queries(3):  # session, user, audit counts
+    with django_assert_num_queries(4):  # session, user, audit counts, retake reminder
         response = member_client.get(reverse("account"))
 
     html = response.content.decode()

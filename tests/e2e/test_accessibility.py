@@ -24,6 +24,7 @@ from pathlib import Path
 
 import axe_playwright_python
 from account_helpers import MEMBER_ACCOUNT_PAGES
+from allauth.account.models import EmailAddress
 from answers import EVALS_ANSWERS
 from audit_helpers import audit_until
 from browser_helpers import answer_step, save_and_continue, sign_up, start_audit
@@ -31,6 +32,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from audits import services
+from reminders import services as reminder_services
 
 AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 # Only violations come back: passes and incomplete results are large and slow to serialise.
@@ -190,6 +192,7 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
         ("password reset sent", "/accounts/password/reset/done/"),
         ("password reset, bad link", "/accounts/password/reset/key/x-not-a-key/"),
         ("email confirmation, bad link", "/accounts/confirm-email/not-a-key/"),
+        ("unsubscribe, bad link", "/reminders/unsubscribe/not-a-token/"),
     ]:
         page.goto(base + path)
         scan(name)
@@ -290,6 +293,23 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     scan("compare")
     page.goto(f"{base}/audits/{evals.id}/delete/")
     scan("delete an audit")
+    # The retake reminder: on a result, in the account, and its unsubscribe page from the mail.
+    EmailAddress.objects.update_or_create(
+        user=member, email=member.email, defaults={"verified": True, "primary": True}
+    )
+    page.goto(f"{base}/audits/{evals.id}/result/")
+    scan("result with the reminder offer")
+    page.get_by_role("button", name="Remind me").click()
+    expect(page.get_by_role("region", name="Retake it as you grow")).to_contain_text("We will")
+    scan("result with a reminder set")
+    page.goto(base + "/reminders/")
+    scan("retake reminder")
+    unsubscribe = f"{base}/reminders/unsubscribe/"
+    page.goto(unsubscribe + reminder_services.unsubscribe_token(member.retake_reminder) + "/")
+    scan("unsubscribe")
+    page.get_by_role("button", name="Stop my reminders").click()
+    expect(page.get_by_role("heading", name="You're unsubscribed")).to_be_visible()
+    scan("unsubscribed")
     # Every account page of the member's.
     for name, path in MEMBER_ACCOUNT_PAGES.items():
         page.goto(base + path)
@@ -320,7 +340,7 @@ def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, con
     page.get_by_text("Scores as a table").press("Enter")
     scan("shared result")
 
-    assert len(scan.scanned) == 53, scan.scanned
+    assert len(scan.scanned) == 59, scan.scanned
     assert not scan.problems, (
         f"{len(scan.problems)} accessibility problems on {len(scan.scanned)} pages:\n"
         + "\n".join(scan.problems)

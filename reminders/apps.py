@@ -1,0 +1,8 @@
+"""The reminders app: a member's retake reminder, sent by mail in the background."""
+
+from django.apps import AppConfig
+
+
+class RemindersConfig(AppConfig):
+    name = "reminders"
+    verbose_name = "Retake reminders"
