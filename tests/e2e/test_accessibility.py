@@ -1,10 +1,10 @@
 """WCAG 2.2 AA in Chromium: axe-core on every kind of page, at 1280 and 375 px, light and dark.
 
-One test walks the site once as a visitor and then as a member (sign up, a whole audit through
-htmx swaps, a result, history with two finished audits, compare, a share link and the shared
-page as the friend who opens it sees it) and checks each page on the way
-four times: 1280 px and 375 px wide, each in the light and the dark colour scheme (the viewport and
-`prefers-color-scheme` are switched on the same page, so each page is loaded once). Every problem
+One test a width (1280 px and 375 px) walks the site as a visitor and then as a member (sign up,
+a whole audit through htmx swaps, a result, history with two finished audits, compare, a share
+link and the shared page as the friend who opens it sees it) and checks each page on the way in
+the light and the dark colour scheme (`prefers-color-scheme` is switched on the same page, so each
+page is loaded once). Every problem
 is collected and reported at the end, so one run lists them all: page, width, scheme, axe rule id,
 impact and the offending selectors.
 
@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 import axe_playwright_python
+import pytest
 from account_helpers import MEMBER_ACCOUNT_PAGES
 from allauth.account.models import EmailAddress
 from answers import EVALS_ANSWERS
@@ -133,47 +134,46 @@ def describe(violation):
 
 
 class Scanner:
-    """scan(name) checks the page at both widths in both schemes and remembers every problem.
+    """scan(name) checks the page in both schemes and remembers every problem.
 
-    The page is left as it was found: 1280 px wide, light scheme.
+    The page is left as it was found: light scheme.
     """
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, width: int):
         self.page = page
+        self.width = width
         self.scanned = []
         self.problems = []
 
-    def problem(self, name, width, scheme, text):
-        self.problems.append(f"{name} @ {width}px {scheme}: {text}")
+    def problem(self, name, scheme, text):
+        self.problems.append(f"{name} @ {self.width}px {scheme}: {text}")
 
     def __call__(self, name: str):
-        page = self.page
+        page, width = self.page, self.width
         page.wait_for_load_state("load")
         self.scanned.append(name)
-        for width in (WIDE, NARROW):
-            page.set_viewport_size({"width": width, "height": HEIGHT})
-            for scheme, script in (("light", AXE_ALL), ("dark", AXE_COLOUR)):
-                page.emulate_media(color_scheme=scheme)
-                assert page.evaluate(DARK) == (scheme == "dark")
-                for violation in page.evaluate(script):
-                    self.problem(name, width, scheme, describe(violation))
-                if width == WIDE:
-                    for text in page.evaluate(SVG_CONTRAST_AND_IDS):
-                        self.problem(name, width, scheme, text)
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            if scroll_width > width:
-                wide = ", ".join(page.evaluate(WIDE_ELEMENTS, width))
-                self.problem(name, width, "", f"scrolls sideways ({scroll_width}px): {wide}")
-        page.set_viewport_size({"width": WIDE, "height": HEIGHT})
+        for scheme, script in (("light", AXE_ALL), ("dark", AXE_COLOUR)):
+            page.emulate_media(color_scheme=scheme)
+            assert page.evaluate(DARK) == (scheme == "dark")
+            for violation in page.evaluate(script):
+                self.problem(name, scheme, describe(violation))
+            if width == WIDE:
+                for text in page.evaluate(SVG_CONTRAST_AND_IDS):
+                    self.problem(name, scheme, text)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide = ", ".join(page.evaluate(WIDE_ELEMENTS, width))
+            self.problem(name, "", f"scrolls sideways ({scroll_width}px): {wide}")
         page.emulate_media(color_scheme="light")
 
 
-def test_every_page_at_both_widths_in_both_schemes(new_context, live_server, content, password):
-    context = new_context(viewport={"width": WIDE, "height": HEIGHT}, color_scheme="light")
+@pytest.mark.parametrize("width", (WIDE, NARROW))
+def test_every_page_in_both_schemes(new_context, live_server, content, password, width):
+    context = new_context(viewport={"width": width, "height": HEIGHT}, color_scheme="light")
     context.add_init_script(script=AXE_SCRIPT)
     page = context.new_page()
     base = live_server.url
-    scan = Scanner(page)
+    scan = Scanner(page, width)
 
     # The catalogue, as a visitor.
     for name, path in [
