@@ -1,9 +1,9 @@
 """A real SMTP server in the test process (aiosmtpd on 127.0.0.1), and Django pointed at it."""
 
-import socket
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from ports import free_port
 
 
 class Inbox:
@@ -20,12 +20,6 @@ class Inbox:
         self.raw.append(envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 2.0.0 Accepted"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SMTPServer:

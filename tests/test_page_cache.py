@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from ports import free_port
 
 from tracks.models import Track
 
@@ -193,12 +194,6 @@ def test_every_cache_key_carries_the_release(monkeypatch):
 
 
 # A cache that fails ---------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class HungServer:
