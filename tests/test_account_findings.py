@@ -1,4 +1,4 @@
-"""Issue 15's findings, each rerun as it was measured, against allauth's accounts.
+"""The attacks and checks once measured on the accounts, each rerun against allauth's accounts.
 
 Each test repeats the attack or the check that found the problem on the django-axes accounts and
 asserts what is refused or fixed now; the docstring gives the figure measured before.

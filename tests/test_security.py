@@ -1,6 +1,6 @@
 """Production security: `check --deploy`, https, response headers, CSP-safe HTML and accounts.
 
-Covers issue 5's "production settings", "headers on every response" and "accounts" parts:
+Covers production settings, headers on every response and accounts:
 
 - `manage.py check --deploy` with production environment variables, and DJANGO_INSECURE_HTTP;
 - HSTS on https, a 301 from http to https, secure cookies;
