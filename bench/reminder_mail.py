@@ -91,10 +91,7 @@ def load_members(count):
     EmailAddress.objects.bulk_create(
         EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
     )
-    Reminder.objects.bulk_create(
-        Reminder(member=user, months=12, counted_from=date(2026, 11, 27), due_on=AS_OF)
-        for user in users
-    )
+    Reminder.objects.bulk_create(Reminder(member=user, months=12, due_on=AS_OF) for user in users)
 
 
 def main():

@@ -12,7 +12,7 @@ class ReminderAdmin(admin.ModelAdmin):
     list_filter = ["state", "months"]
     search_fields = ["member__username", "member__email"]
     date_hierarchy = "due_on"
-    readonly_fields = ["member", "counted_from", "created_at", "updated_at", "stopped_at"]
+    readonly_fields = ["member", "created_at", "updated_at", "stopped_at"]
 
 
 @admin.register(ReminderSend)

@@ -7,7 +7,7 @@ from django.db import models
 class Reminder(models.Model):
     """ "Remind me to retake the audit": off until a member asks, one per member.
 
-    The due date is `months` after `counted_from`: the day the member asked, then the due date of
+    The due date is `months` after the day the member asked, then `months` after the due date of
     the last reminder sent (so a yearly reminder stays on the same day of the year).
     """
 
@@ -23,7 +23,6 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="retake_reminder"
     )
     months = models.PositiveSmallIntegerField(choices=Months.choices, default=Months.TWELVE)
-    counted_from = models.DateField()
     due_on = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)

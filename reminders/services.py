@@ -77,7 +77,6 @@ def opt_in(member, months, on=None):
         member=member,
         defaults={
             "months": months,
-            "counted_from": on,
             "due_on": add_months(on, months),
             "state": Reminder.State.ACTIVE,
             "stopped_at": None,
@@ -195,7 +194,7 @@ def deliver(send_id):
         )
         # The next one, `months` after this due date (unless the member changed it meanwhile).
         Reminder.objects.filter(pk=reminder.pk, due_on=send.due_on).update(
-            counted_from=send.due_on, due_on=add_months(send.due_on, reminder.months)
+            due_on=add_months(send.due_on, reminder.months)
         )
     return "sent"
 
