@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tracks.cache import renew_catalogue_version
 from tracks.models import (
     Company,
     CompanyTrack,
@@ -42,21 +43,30 @@ def test_public_page_shows_its_content(client, name):
 
 
 def grow_catalogue(factor=10):
-    """Add many more companies, conferences, projects and skills, linked to every track."""
+    """Add many more companies, conferences, projects and skills, linked to every track, in a
+    few bulk writes; then the catalogue's version moves on, as after a curator's save."""
     tracks = list(Track.objects.all())
-    for n in range(factor * 10):
-        company = Company.objects.create(name=f"Extra Company {n}", slug=f"extra-company-{n}")
-        conference = Conference.objects.create(
-            name=f"Extra Conf {n}", slug=f"extra-conf-{n}", kind="industry"
-        )
-        project = Project.objects.create(name=f"Extra Project {n}", slug=f"extra-project-{n}")
-        for track in tracks[: 1 + n % 9]:
-            CompanyTrack.objects.create(
-                company=company, track=track, qualifier="extra", qualifier_kind="note"
-            )
-            ConferenceTrack.objects.create(conference=conference, track=track, session="s")
-            ProjectTrack.objects.create(project=project, track=track)
-        Skill.objects.create(track=tracks[n % 9], name=f"extra skill {n}")
+    n = range(factor * 10)
+    companies = Company.objects.bulk_create(
+        Company(name=f"Extra Company {i}", slug=f"extra-company-{i}") for i in n
+    )
+    conferences = Conference.objects.bulk_create(
+        Conference(name=f"Extra Conf {i}", slug=f"extra-conf-{i}", kind="industry") for i in n
+    )
+    projects = Project.objects.bulk_create(
+        Project(name=f"Extra Project {i}", slug=f"extra-project-{i}") for i in n
+    )
+    links = [(i, track) for i in n for track in tracks[: 1 + i % 9]]
+    CompanyTrack.objects.bulk_create(
+        CompanyTrack(company=companies[i], track=t, qualifier="extra", qualifier_kind="note")
+        for i, t in links
+    )
+    ConferenceTrack.objects.bulk_create(
+        ConferenceTrack(conference=conferences[i], track=t, session="s") for i, t in links
+    )
+    ProjectTrack.objects.bulk_create(ProjectTrack(project=projects[i], track=t) for i, t in links)
+    Skill.objects.bulk_create(Skill(track=tracks[i % 9], name=f"extra skill {i}") for i in n)
+    renew_catalogue_version()
 
 
 def count_queries(client, url):
@@ -77,6 +87,15 @@ QUERY_BUDGET = {
 }
 
 
+# What a grown page lists (the other pages count the same queries with more rows behind them).
+GROWN = {
+    "track": "Extra Company 9",
+    "companies": "Extra Company 99",
+    "conferences": "Extra Conf 99",
+    "projects": "Extra Project 99",
+}
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_page_runs_a_fixed_number_of_queries_whatever_the_rows(
     client, name, django_assert_num_queries
@@ -86,7 +105,9 @@ def test_page_runs_a_fixed_number_of_queries_whatever_the_rows(
         client.get(url)
     grow_catalogue()
     with django_assert_num_queries(QUERY_BUDGET[name]):
-        client.get(url)
+        page = client.get(url).content.decode()
+    if name in GROWN:
+        assert GROWN[name] in page
 
 
 def test_tracks_filter_by_skill_company_and_conference(client):
