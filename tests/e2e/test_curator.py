@@ -151,7 +151,10 @@ def object_pages():
 def test_admin_pages_curators_use_have_no_axe_violations(
     new_context, live_server, content, curator, password
 ):
-    context = new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    # Reduced motion: the admin's links change colour at once instead of fading between schemes.
+    context = new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="light", reduced_motion="reduce"
+    )
     context.add_init_script(script=AXE_SCRIPT)
     page = context.new_page()
     base = live_server.url
@@ -163,7 +166,6 @@ def test_admin_pages_curators_use_have_no_axe_violations(
         scanned.append(name)
         for scheme, script in (("light", AXE_ALL), ("dark", AXE_COLOUR)):
             page.emulate_media(color_scheme=scheme)
-            page.wait_for_timeout(300)  # the admin's links fade to their new color in 0.15 s
             problems += [f"{name} ({scheme}): {describe(v)}" for v in page.evaluate(script)]
         page.emulate_media(color_scheme="light")
     assert len(scanned) == 21
