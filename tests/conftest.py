@@ -89,6 +89,14 @@ def member_client(client, member):
 
 
 def pytest_collection_modifyitems(config, items):
+    """Browser tests are marked e2e (and fail in CI without Chromium). pytest-django has put the
+    tests that need a live server after the others; the walks through every page go first among
+    them, so that parallel workers are not left waiting on one long walk at the end."""
+    live = [i for i, item in enumerate(items) if "live_server" in item.fixturenames]
+    if live:
+        items[live[0] :] = sorted(
+            items[live[0] :], key=lambda item: item.get_closest_marker("walk") is None
+        )
     have_chromium = shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
     for item in items:
         if "e2e" not in item.nodeid.split("/"):

@@ -167,6 +167,7 @@ class Scanner:
         page.emulate_media(color_scheme="light")
 
 
+@pytest.mark.walk
 @pytest.mark.parametrize("width", (WIDE, NARROW))
 def test_every_page_in_both_schemes(new_context, live_server, content, password, width):
     context = new_context(viewport={"width": width, "height": HEIGHT}, color_scheme="light")

@@ -148,6 +148,7 @@ def object_pages():
     ]
 
 
+@pytest.mark.walk
 def test_admin_pages_curators_use_have_no_axe_violations(
     new_context, live_server, content, curator, password
 ):

@@ -400,6 +400,7 @@ ON_EACH_PAGE = {
 DRAGGING, HELP_CRITERION = "2.5.7 dragging movements", "3.2.6 consistent help"
 
 
+@pytest.mark.walk
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_kind_of_page_meets_each_criterion(new_context, site, width, subtests):
     """Each page is loaded once; each criterion is reported on its own (a subtest each)."""
