@@ -49,7 +49,7 @@ def fresh_totp_code(secret, used, clock):
 
 
 def test_sign_up_verify_log_in_by_email_and_both_second_factors(
-    page: Page, live_server, content, password, shot, django_user_model, time_machine
+    page: Page, live_server, content, password, django_user_model, time_machine
 ):
     time_machine.move_to(datetime.now(UTC), tick=True)
     base = live_server.url.replace("127.0.0.1", "localhost")  # a passkey needs a domain name
@@ -60,7 +60,6 @@ def test_sign_up_verify_log_in_by_email_and_both_second_factors(
     expect(page.locator("#messages")).to_contain_text("Confirmation email sent to ada@example.com")
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body)[0]
     page.goto(link.replace("127.0.0.1", "localhost"))
-    shot(page, "confirm-email")
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator("#messages")).to_contain_text("You have confirmed ada@example.com")
     user = django_user_model.objects.get(username="ada")
@@ -80,16 +79,13 @@ def test_sign_up_verify_log_in_by_email_and_both_second_factors(
     confirm_it_is_me(page, password)
     secret = page.locator("#authenticator_secret").input_value()
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
-    shot(page, "totp-setup")
     page.get_by_label("Authenticator code").fill(fresh_totp_code(secret, used_codes, time_machine))
     page.get_by_role("button", name="Activate").click()
     expect(page.locator("#messages")).to_contain_text("Authenticator app activated.")
-    shot(page, "recovery-codes")
 
     log_out(page)
     log_in_by(page, base, "ada", password)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
-    shot(page, "totp-asked")
     page.get_by_label("Code").fill(fresh_totp_code(secret, used_codes, time_machine))
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/audits/$"))
@@ -103,7 +99,6 @@ def test_sign_up_verify_log_in_by_email_and_both_second_factors(
     confirm_it_is_me(page, password)
     page.get_by_label("Name").fill("Laptop")
     page.get_by_label("Passwordless").check()
-    shot(page, "passkey-add")
     page.get_by_role("button", name="Add").click()
     expect(page.locator("#messages")).to_contain_text("Security key added.")
     credentials = cdp.send(
@@ -120,7 +115,7 @@ def test_sign_up_verify_log_in_by_email_and_both_second_factors(
 
 
 def test_a_curator_without_a_second_factor_cannot_open_the_admin(
-    page: Page, live_server, content, password, make_member, shot
+    page: Page, live_server, content, password, make_member
 ):
     curator = make_member("marie", is_staff=True)
     curator.groups.add(Group.objects.get_or_create(name="Curators")[0])  # flushed by live_server
@@ -132,6 +127,5 @@ def test_a_curator_without_a_second_factor_cannot_open_the_admin(
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
     expect(page.locator("#messages")).to_contain_text("The admin opens only with a second factor")
     expect(page.get_by_role("heading", name="Second factor", level=1)).to_be_visible()
-    shot(page)
     page.goto(live_server.url + "/admin/tracks/track/")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))

@@ -46,9 +46,7 @@ def walk_with_htmx(page: Page, steps: int):
     return focus
 
 
-def test_full_journey_sign_up_audit_log_out_and_back_in(
-    page: Page, live_server, content, password, shot
-):
+def test_full_journey_sign_up_audit_log_out_and_back_in(page: Page, live_server, content, password):
     sign_up(page, live_server.url, "ada", password)
 
     page.get_by_role("link", name="careerguide home").click()
@@ -65,10 +63,8 @@ def test_full_journey_sign_up_audit_log_out_and_back_in(
     # Five swaps, no page load: the mark set on the first step's page is still there.
     assert page.evaluate(PAGE_MARK) == "still here"
     answer_step(page, 5)
-    shot(page, "last-step")
     finish(page)
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
-    shot(page, "result")
 
     page.locator(".account-nav").get_by_role("link", name="My audits").click()
     expect(page).to_have_url(live_server.url + "/audits/")
@@ -82,7 +78,6 @@ def test_full_journey_sign_up_audit_log_out_and_back_in(
     row.get_by_role("link", name="Open").click()
     expect(page).to_have_url(re.compile(rf"/audits/{UUID}/result/$"))
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
-    shot(page)
 
     # Checked last so that the rest of the journey is still verified if it fails: after each
     # htmx swap the new step's heading has the focus, so a screen reader announces the step.
@@ -92,7 +87,7 @@ def test_full_journey_sign_up_audit_log_out_and_back_in(
 
 
 def test_back_forward_and_reload_during_the_audit(
-    page: Page, live_server, content, make_member, password, shot
+    page: Page, live_server, content, make_member, password
 ):
     make_member("ada")
     log_in(page, live_server.url, "ada", password)
@@ -102,7 +97,6 @@ def test_back_forward_and_reload_during_the_audit(
     page.go_back()
     expect_step(page, 1)
     expect_answers_kept(page, 1)
-    shot(page, "back")
 
     page.go_forward()
     expect_step(page, 2)
@@ -112,11 +106,10 @@ def test_back_forward_and_reload_during_the_audit(
     # The step can still be answered and saved after all that travelling.
     answer_step(page, 2)
     save_and_continue(page, 2)
-    shot(page)
 
 
 def test_draft_resumes_in_a_new_browser_context(
-    new_context, live_server, content, make_member, password, shot
+    new_context, live_server, content, make_member, password
 ):
     make_member("ada")
     first = new_context()
@@ -130,7 +123,6 @@ def test_draft_resumes_in_a_new_browser_context(
     log_in(page, live_server.url, "ada", password)
     row = history_row(page, "Draft")
     expect(row).to_contain_text("step 4 of 6")
-    shot(page, "history")
     row.get_by_role("link", name="Resume").click()
     expect_step(page, 3)
 
@@ -144,12 +136,9 @@ def test_draft_resumes_in_a_new_browser_context(
     page.get_by_role("list", name="Steps").get_by_role("link", name="3. Reading").click()
     expect_step(page, 2)
     expect_answers_kept(page, 2)
-    shot(page)
 
 
-def test_whole_audit_without_javascript(
-    new_context, live_server, content, make_member, password, shot
-):
+def test_whole_audit_without_javascript(new_context, live_server, content, make_member, password):
     make_member("ada")
     page = new_context(java_script_enabled=False).new_page()
     log_in(page, live_server.url, "ada", password)
@@ -164,12 +153,11 @@ def test_whole_audit_without_javascript(
     finish(page)
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
     assert Audit.objects.get().status == Audit.Status.FINISHED
-    shot(page)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_double_clicking_finish_keeps_one_result(
-    new_context, live_server, content, make_member, password, shot, javascript
+    new_context, live_server, content, make_member, password, javascript
 ):
     audit = audit_until(make_member("ada"), 4)
     page = new_context(java_script_enabled=javascript).new_page()
@@ -185,7 +173,6 @@ def test_double_clicking_finish_keeps_one_result(
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
     assert Audit.objects.filter(status="finished").count() == 1
     assert Audit.objects.count() == 1
-    shot(page)
 
 
 # Text in an SVG chart that sticks out of the chart's own box: a label cut off by the viewBox.
@@ -201,7 +188,7 @@ FDE = "Forward-Deployed Engineer (FDE) / Applied AI"
 
 
 def test_every_chart_label_is_whole_at_1280_and_375_px(
-    new_context, live_server, content, make_member, password, shot
+    new_context, live_server, content, make_member, password
 ):
     member = make_member("ada")
     audit_until(member, 5, EVALS_ANSWERS)
@@ -221,13 +208,10 @@ def test_every_chart_label_is_whole_at_1280_and_375_px(
             # Long names take two lines, never an ellipsis.
             words = " ".join(chart.locator("text").all_text_contents())
             assert FDE in words and "…" not in words, (width, path)
-        shot(page, f"history-{width}")
-        page.goto(f"{live_server.url}/audits/{audit.id}/result/")
-        shot(page, f"result-{width}")
 
 
 def test_share_open_in_a_fresh_browser_then_revoke(
-    new_context, live_server, content, make_member, password, shot
+    new_context, live_server, content, make_member, password
 ):
     audit = audit_until(make_member("ada"), 5)
     owner = new_context().new_page()
@@ -237,7 +221,6 @@ def test_share_open_in_a_fresh_browser_then_revoke(
     link = owner.get_by_label("Your private link")
     expect(link).to_have_value(re.compile(r"/r/[\w-]{32,}/$"))
     url = link.input_value()
-    shot(owner, "owner")
 
     friend = new_context(viewport={"width": 375, "height": 800}).new_page()
     assert friend.goto(url).status == 200
@@ -245,10 +228,8 @@ def test_share_open_in_a_fresh_browser_then_revoke(
     expect(friend.get_by_role("link", name="Take the audit yourself")).to_be_visible()
     expect(friend.get_by_role("heading", name="Your answers")).to_have_count(0)
     assert "ada@example.com" not in friend.content()
-    shot(friend, "friend")
 
     owner.get_by_role("button", name="Revoke this link").click()
     expect(owner.get_by_role("button", name="Make a private link")).to_be_visible()
     assert friend.reload().status == 404
     expect(friend.get_by_role("heading", level=1)).not_to_contain_text("specialization")
-    shot(friend, "revoked")

@@ -11,13 +11,12 @@ MARK_PAGE = "window.__e2ePageMark = 'still here'"
 PAGE_MARK = "window.__e2ePageMark"
 
 
-def test_home_to_track_to_company_and_back(page: Page, live_server, content, shot):
+def test_home_to_track_to_company_and_back(page: Page, live_server, content):
     page.goto(live_server.url + "/")
     tile = page.locator(".track-tile").filter(
         has=page.locator(".track-tile-name", has_text=re.compile(r"^Retrieval$"))
     )
     expect(tile).to_have_count(1)
-    shot(page, "home")
     tile.click()
 
     expect(page).to_have_url(live_server.url + "/tracks/retrieval/")
@@ -29,15 +28,13 @@ def test_home_to_track_to_company_and_back(page: Page, live_server, content, sho
     expect(
         page.locator(".card-grid").get_by_role("link", name="Retrieval", exact=True)
     ).to_be_visible()
-    shot(page, "company")
 
     page.go_back()
     expect(page).to_have_url(live_server.url + "/tracks/retrieval/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Retrieval")
-    shot(page)
 
 
-def test_track_filter_updates_results_in_place(page: Page, live_server, content, shot):
+def test_track_filter_updates_results_in_place(page: Page, live_server, content):
     expected = len(tracks_for_cards("Glean"))
     assert 0 < expected < 9, expected  # Glean hires for some tracks, not all nine
 
@@ -56,10 +53,9 @@ def test_track_filter_updates_results_in_place(page: Page, live_server, content,
         page.locator("#track-results").get_by_role("link", name=re.compile(r"\bRetrieval$"))
     ).to_be_visible()
     assert page.evaluate(PAGE_MARK) == "still here", "the filter reloaded the page"
-    shot(page)
 
 
-def test_guide_quick_check_answers_inline(page: Page, live_server, content, shot):
+def test_guide_quick_check_answers_inline(page: Page, live_server, content):
     page.goto(live_server.url + "/guide/")
     check = page.locator("#check-when-to-specialize")
     expect(check).to_be_visible()
@@ -79,4 +75,3 @@ def test_guide_quick_check_answers_inline(page: Page, live_server, content, shot
     expect(page.locator("#check-wrong-reason").get_by_role("status")).to_contain_text("Not quite.")
     expect(page).to_have_url(live_server.url + "/guide/")
     assert page.evaluate(PAGE_MARK) == "still here"
-    shot(page)

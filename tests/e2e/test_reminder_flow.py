@@ -16,7 +16,7 @@ from reminders.services import add_months, today
 
 
 def test_opt_in_from_a_result_then_unsubscribe_from_the_mail(
-    page: Page, live_server, content, password, shot, django_user_model, smtp_server, settings
+    page: Page, live_server, content, password, django_user_model, smtp_server, settings
 ):
     settings.SITE_URL = live_server.url
     settings.TASKS = DATABASE_TASKS
@@ -35,7 +35,6 @@ def test_opt_in_from_a_result_then_unsubscribe_from_the_mail(
     )
     box = page.get_by_role("region", name="Retake it as you grow")
     expect(box).to_contain_text(f"We will remind you to retake the audit on {due:%-d %B %Y}")
-    shot(page, "result")
 
     page.get_by_role("link", name="Account").click()
     expect(page.locator(".details-list")).to_contain_text(f"{due:%-d %B %Y}, then every 12 months")
@@ -44,7 +43,6 @@ def test_opt_in_from_a_result_then_unsubscribe_from_the_mail(
     ).click()
     expect(page.get_by_role("heading", name="Retake reminder", level=1)).to_be_visible()
     expect(page.get_by_label("What is scheduled")).to_contain_text(f"{due:%-d %B %Y}")
-    shot(page, "account")
 
     # A year on, the scheduler queues the mail and a worker sends it over SMTP.
     call_command("send_due_reminders", as_of=due.isoformat())
@@ -59,7 +57,6 @@ def test_opt_in_from_a_result_then_unsubscribe_from_the_mail(
     page.get_by_role("button", name="Stop my reminders").click()
     expect(page.get_by_role("heading", name="You're unsubscribed", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("Your retake reminder is stopped.")
-    shot(page, "unsubscribed")
     page.goto(link)  # the same link again changes nothing and says so
     expect(page.get_by_role("heading", name="You're unsubscribed", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("Your retake reminder was already stopped.")

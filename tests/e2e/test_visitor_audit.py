@@ -27,7 +27,7 @@ def sign_up_to_keep(page: Page, username: str, password: str):
 
 
 def test_a_visitor_takes_the_audit_and_finds_it_in_the_history_after_signing_up(
-    page: Page, live_server, content, password, shot
+    page: Page, live_server, content, password
 ):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Take the curiosity audit").first.click()
@@ -39,7 +39,6 @@ def test_a_visitor_takes_the_audit_and_finds_it_in_the_history_after_signing_up(
     answer_step(page, 5)
     finish(page)
     expect(page.get_by_role("heading", name="Keep this result")).to_be_visible()
-    shot(page, "result")
     result_url = page.url
 
     sign_up_to_keep(page, "newbie", password)
@@ -48,12 +47,9 @@ def test_a_visitor_takes_the_audit_and_finds_it_in_the_history_after_signing_up(
     expect(page.locator("table.history-table")).to_contain_text("Retrieval")
     audit = Audit.objects.get()
     assert audit.member.username == "newbie" and audit.visitor_key == ""
-    shot(page, "history")
 
 
-def test_a_visitor_takes_the_audit_without_javascript(
-    new_context, live_server, content, password, shot
-):
+def test_a_visitor_takes_the_audit_without_javascript(new_context, live_server, content, password):
     page = new_context(java_script_enabled=False).new_page()
     start_audit(page, live_server.url)
     for index in range(5):
@@ -66,7 +62,6 @@ def test_a_visitor_takes_the_audit_without_javascript(
     sign_up_to_keep(page, "nojs", password)
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
     assert Audit.objects.get().member.username == "nojs"
-    shot(page)
 
 
 def test_back_keeps_what_was_ticked_with_and_without_htmx(new_context, live_server, content):
@@ -87,7 +82,7 @@ def test_back_keeps_what_was_ticked_with_and_without_htmx(new_context, live_serv
         page.context.close()
 
 
-def test_the_companies_filter_by_keyboard_keeps_the_ticks(page: Page, live_server, content, shot):
+def test_the_companies_filter_by_keyboard_keeps_the_ticks(page: Page, live_server, content):
     start_audit(page, live_server.url)
     for index in range(4):
         answer_step(page, index)
@@ -109,7 +104,6 @@ def test_the_companies_filter_by_keyboard_keeps_the_ticks(page: Page, live_serve
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # Glean
     expect(choice(page, "Glean")).to_be_checked()
-    shot(page)
     page.get_by_role("button", name="Save and continue").click()
     expect_step(page, 5)
     stored = Audit.objects.get().answers.get(step=4).data
