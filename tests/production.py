@@ -6,6 +6,9 @@ import secrets
 from pathlib import Path
 
 SETTINGS = Path(__file__).resolve().parent.parent / "careerguide" / "settings.py"
+# Read by Django, not by the settings, and kept while this process reads them: a browser test on
+# the same worker has Playwright's event loop running and needs DJANGO_ALLOW_ASYNC_UNSAFE.
+IN_PROCESS = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def production_env(**extra):
@@ -28,7 +31,7 @@ def production_env(**extra):
 def production_settings(monkeypatch, **extra):
     """careerguide/settings.py read afresh under production_env(**extra): its names and values."""
     env = production_env(**extra)
-    for key in set(os.environ) - set(env):
+    for key in set(os.environ) - set(env) - IN_PROCESS:
         monkeypatch.delenv(key)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

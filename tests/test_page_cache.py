@@ -2,7 +2,6 @@
 is seen at once, nobody can fill the cache, and a cache that is down, hung or full is a miss."""
 
 import os
-import runpy
 import shutil
 import socket
 import subprocess
@@ -19,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from ports import free_port
+from production import production_settings
 
 from tracks.models import Track
 
@@ -167,15 +167,6 @@ def test_history_pages_have_one_address_each(member_client):
         response = member_client.get(f"/audits/{query}")
         assert response.status_code == 302 and response["Location"] == f"/audits/?page={page}"
     assert member_client.get("/audits/?page=1").status_code == 200
-
-
-def production_settings(monkeypatch, **environment):
-    """careerguide/settings.py read afresh with `environment`, outside the test's settings."""
-    monkeypatch.setattr("sys.argv", ["gunicorn"])
-    monkeypatch.delitem(__import__("sys").modules, "pytest", raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(ROOT / "careerguide" / "settings.py"))
 
 
 def test_every_cache_key_carries_the_release(monkeypatch):
