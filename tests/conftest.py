@@ -90,8 +90,9 @@ def member_client(client, member):
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests are marked e2e (and fail in CI without Chromium). pytest-django has put the
-    tests that need a live server after the others; the walks through every page go first among
-    them, so that parallel workers are not left waiting on one long walk at the end."""
+    tests that need a live server after the others (their flush empties the catalogue, which the
+    others expect; xdist's default scheduling keeps that order on each worker); the walks through
+    every page go first among them, so that workers are not left waiting on one at the end."""
     live = [i for i, item in enumerate(items) if "live_server" in item.fixturenames]
     if live:
         items[live[0] :] = sorted(
