@@ -35,7 +35,7 @@ run: install
 # The whole suite, spread over the machine's cores (TEST_WORKERS=0 runs it in one process).
 TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # nginx on 127.0.0.1:$(PORT) in front of gunicorn on a unix socket (deploy/serve.sh,
 # deploy/nginx.conf) and one task worker (db_worker: the mail queue); Ctrl-C stops them all.

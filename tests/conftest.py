@@ -2,10 +2,11 @@
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -24,13 +25,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_content", verbosity=0)
 
 
-@pytest.fixture
-def content(db):
-    """The seeded catalogue (already loaded by django_db_setup; reloaded after a flush)."""
+@pytest.fixture(autouse=True)
+def catalogue(request, django_db_blocker):
+    """Every test that uses the database starts with the seeded catalogue and the Curators group
+    its migrations made, whatever ran before it on this worker (a live-server test's flush empties
+    every table). Loaded before the test's own transaction begins, so it stays for the next."""
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("django_db_setup")
     from tracks.models import Track
 
-    if not Track.objects.exists():
-        call_command("seed_content", verbosity=0)
+    with django_db_blocker.unblock():
+        if not Track.objects.exists():
+            call_command("seed_content", verbosity=0)
+            # What each app's 0002_curators migration grants (the flush kept the permissions).
+            curators, _ = Group.objects.get_or_create(name="Curators")
+            for app in ("tracks", "audits"):
+                models = import_module(f"{app}.migrations.0002_curators").CONTENT_MODELS
+                curators.permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label=app, content_type__model__in=models
+                    )
+                )
 
 
 @pytest.fixture
@@ -90,9 +106,8 @@ def member_client(client, member):
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests are marked e2e (and fail in CI without Chromium). pytest-django has put the
-    tests that need a live server after the others (their flush empties the catalogue, which the
-    others expect; xdist's default scheduling keeps that order on each worker); the walks through
-    every page go first among them, so that workers are not left waiting on one at the end."""
+    tests that need a live server after the others; the walks through every page go first among
+    them, so that workers are not left waiting on one at the end."""
     live = [i for i, item in enumerate(items) if "live_server" in item.fixturenames]
     if live:
         items[live[0] :] = sorted(

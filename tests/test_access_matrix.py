@@ -25,7 +25,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from audits.models import Audit, AuditAnswer
 from tracks.models import QuickCheckQuestion
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 ROLES = ("visitor", "owner", "other", "curator", "superuser")
 RESULTS = Path(settings.BASE_DIR) / "test-results" / "access-matrix-totals.txt"

@@ -131,9 +131,7 @@ def test_signing_in_with_github_creates_the_account_and_logs_in(
 
 
 @pytest.mark.django_db
-def test_a_visitors_audit_is_claimed_when_they_sign_in_with_github(
-    client, github, fake_github, content
-):
+def test_a_visitors_audit_is_claimed_when_they_sign_in_with_github(client, github, fake_github, db):
     from audit_helpers import walk
 
     fake_github()

@@ -470,7 +470,7 @@ def visitor_result(client):
 
 
 @pytest.mark.django_db
-def test_a_visitor_who_signs_up_keeps_the_audit_and_comes_back_to_its_result(client, content):
+def test_a_visitor_who_signs_up_keeps_the_audit_and_comes_back_to_its_result(client, db):
     audit, result = visitor_result(client)
 
     response = client.post(f"{reverse('account_signup')}?next={result}", signup_data())
@@ -485,7 +485,7 @@ def test_a_visitor_who_signs_up_keeps_the_audit_and_comes_back_to_its_result(cli
 @pytest.mark.parametrize("login", ["ada", "ADA@example.com"])
 @pytest.mark.django_db
 def test_a_visitor_who_logs_in_keeps_the_audit_and_comes_back_to_its_result(
-    client, content, member, login
+    client, db, member, login
 ):
     audit, result = visitor_result(client)
 

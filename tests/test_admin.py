@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tracks.models import Track
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def test_curators_group_holds_exactly_the_content_permissions():

@@ -21,7 +21,7 @@ from audits.scoring import score
 from audits.steps import STEPS, conference_talks, read_answers
 from tracks.models import Company, ConferenceTrack, Track
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 NEUTRAL_REFLECTION = {
     "pay-main-draw": "no",

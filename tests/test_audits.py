@@ -20,10 +20,10 @@ from django.utils import timezone
 from audits import services
 from audits.models import Audit, AuditAnswer
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 
-def test_a_visitor_can_start_an_audit_without_an_account(client, content):
+def test_a_visitor_can_start_an_audit_without_an_account(client, db):
     page = client.get(reverse("audits:new"))
     assert page.status_code == 200 and "no account" in page.content.decode()
     response = client.post(reverse("audits:new"))

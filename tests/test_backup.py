@@ -157,7 +157,7 @@ def scratch_database():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)  # committed, so pg_dump (another session) sees it
 def test_backup_then_restore_into_a_fresh_database_keeps_every_audit(
-    content, make_member, scratch_database, tmp_path
+    db, make_member, scratch_database, tmp_path
 ):
     import psycopg
 

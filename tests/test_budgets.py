@@ -185,7 +185,7 @@ def test_htmx_is_served_from_our_static_files():
 @pytest.mark.parametrize(
     "url", ["/", "/tracks/", "/tracks/retrieval/", "/companies/", "/conferences/", "/guide/"]
 )
-def test_rendered_pages_load_only_our_own_files(client, content, url):
+def test_rendered_pages_load_only_our_own_files(client, db, url):
     """With the seeded content in place, a page fetches only same-origin files; htmx is ours."""
     response = client.get(url)
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from tracks.models import (
     Track,
 )
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 PAGES = {
     "home": ("/", ["Take the curiosity audit", "Retrieval", "Forward-Deployed Engineer"]),

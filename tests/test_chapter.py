@@ -201,7 +201,7 @@ def test_the_chapter_copy_lists_nine_tracks():
 
 
 @pytest.mark.parametrize("number", range(1, 10))
-def test_track_page_lists_the_chapters_companies_as_written(client, content, number):
+def test_track_page_lists_the_chapters_companies_as_written(client, db, number):
     heading, items = chapter_tracks()[number]["companies"]
     page = track_page(client, number)["companies"]
     assert page["heading"] == heading
@@ -220,7 +220,7 @@ def test_track_page_lists_the_chapters_companies_as_written(client, content, num
 )
 @pytest.mark.parametrize("number", range(1, 10))
 def test_track_page_lists_the_chapters_listings_as_written(
-    client, content, number, listing, heading, pills
+    client, db, number, listing, heading, pills
 ):
     items = chapter_tracks()[number][listing]
     page = track_page(client, number).get(listing)
@@ -234,7 +234,7 @@ def test_track_page_lists_the_chapters_listings_as_written(
             assert page["pills"][items.index(item)] == kind
 
 
-def test_team_is_said_only_of_teams(client, content):
+def test_team_is_said_only_of_teams(client, db):
     anthropic = client.get("/companies/anthropic/").content.decode()
     assert "<strong>Team:</strong> post-training" in anthropic
     assert "<strong>Product:</strong> Claude Code" in anthropic
@@ -245,7 +245,7 @@ def test_team_is_said_only_of_teams(client, content):
     assert "Team:" not in client.get("/companies/uk-aisi/").content.decode()
 
 
-def test_track_names_keep_their_casing_in_headings_and_sentences(client, content):
+def test_track_names_keep_their_casing_in_headings_and_sentences(client, db):
     safety = client.get("/tracks/safety/").content.decode()
     assert "Companies hiring deep safety roles" in safety
     fde = client.get("/tracks/forward-deployed/").content.decode()
@@ -254,13 +254,13 @@ def test_track_names_keep_their_casing_in_headings_and_sentences(client, content
         assert "responsible ai" not in page and "(fde)" not in page
 
 
-def test_guide_names_the_next_chapter_once(client, content):
+def test_guide_names_the_next_chapter_once(client, db):
     page = client.get("/guide/").content.decode()
     assert "AI system-design interviews: AI system-design interviews" not in page
     assert page.count("AI system-design interviews") == 1
 
 
-def test_notes_are_shown_where_the_item_is_listed(client, content):
+def test_notes_are_shown_where_the_item_is_listed(client, db):
     inference = client.get("/tracks/inference/").content.decode()
     assert 'vLLM project</a> <span class="muted">(Berkeley → now hosted by LF AI)' in inference
     assert 'GTC</a> <span class="muted">(NVIDIA)' in inference
@@ -271,7 +271,7 @@ def test_notes_are_shown_where_the_item_is_listed(client, content):
     assert "(the original)" in client.get("/tracks/forward-deployed/").content.decode()
 
 
-def test_projects_companies_and_conferences_sort_without_regard_to_case(client, content):
+def test_projects_companies_and_conferences_sort_without_regard_to_case(client, db):
     page = client.get("/projects/").content.decode()
     names = re.findall(r'<h2 class="card-title">([^<]+?)(?: <span|</h2>)', page)
     assert names == sorted(names, key=str.lower)
@@ -280,12 +280,12 @@ def test_projects_companies_and_conferences_sort_without_regard_to_case(client, 
     assert companies == sorted(companies, key=str.lower)
 
 
-def test_home_cards_say_what_each_track_owns(client, content):
+def test_home_cards_say_what_each_track_owns(client, db):
     page = client.get("/").content.decode()
     assert "Owns: RAG quality across an org&#x27;s products." in page
 
 
-def test_prose_keeps_the_chapters_meaning_and_american_spelling(client, content):
+def test_prose_keeps_the_chapters_meaning_and_american_spelling(client, db):
     pages = " ".join(
         client.get(url).content.decode()
         for url in ["/", "/guide/", *[t.get_absolute_url() for t in Track.objects.all()]]
@@ -305,7 +305,7 @@ def test_prose_keeps_the_chapters_meaning_and_american_spelling(client, content)
         assert british not in pages.lower().replace("--colour", ""), british
 
 
-def test_each_page_has_its_own_meta_description(client, content):
+def test_each_page_has_its_own_meta_description(client, db):
     descriptions = set()
     for url in ["/", "/tracks/", "/tracks/voice/", "/tracks/agents/", "/companies/",
                 "/companies/glean/", "/conferences/", "/projects/", "/guide/",

@@ -29,7 +29,7 @@ from tracks.models import (
     Track,
 )
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 postgres_only = [
     pytest.mark.postgres,

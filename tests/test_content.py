@@ -52,7 +52,7 @@ def teams(company_slug):
     )
 
 
-def test_nine_tracks_in_order_with_names(content):
+def test_nine_tracks_in_order_with_names(db):
     tracks = list(Track.objects.order_by("number"))
     assert [(t.slug, t.name) for t in tracks] == TRACK_NAMES
     assert [t.number for t in tracks] == list(range(1, 10))
@@ -60,19 +60,19 @@ def test_nine_tracks_in_order_with_names(content):
     assert all(t.published and t.owns for t in tracks)
 
 
-def test_tracks_have_distinct_colours_and_symbols(content):
+def test_tracks_have_distinct_colours_and_symbols(db):
     tracks = list(Track.objects.all())
     assert len({t.colour.lower() for t in tracks}) == 9
     assert len({t.symbol for t in tracks}) == 9
     assert all(len(t.symbol) == 1 for t in tracks)
 
 
-def test_skill_counts_match_the_chapter(content):
+def test_skill_counts_match_the_chapter(db):
     for slug, count in SKILL_COUNTS.items():
         assert Skill.objects.filter(track__slug=slug).count() == count, slug
 
 
-def test_skills_keep_their_tools_and_order(content):
+def test_skills_keep_their_tools_and_order(db):
     first = Skill.objects.filter(track__slug="retrieval").order_by("order").first()
     assert (first.name, first.tools) == (
         "chunking strategies",
@@ -87,11 +87,11 @@ def test_skills_keep_their_tools_and_order(content):
     )
 
 
-def test_glean_hires_for_retrieval_and_forward_deployed(content):
+def test_glean_hires_for_retrieval_and_forward_deployed(db):
     assert {"retrieval", "forward-deployed"} <= set(teams("glean"))
 
 
-def test_anthropic_teams(content):
+def test_anthropic_teams(db):
     anthropic = teams("anthropic")
     assert anthropic["agents"] == "Claude Code"
     assert anthropic["fine-tuning"] == "post-training"
@@ -107,7 +107,7 @@ def test_anthropic_teams(content):
     }
 
 
-def test_shared_companies_exist_exactly_once(content):
+def test_shared_companies_exist_exactly_once(db):
     for name in [
         "Anthropic",
         "OpenAI",
@@ -126,19 +126,19 @@ def test_shared_companies_exist_exactly_once(content):
     assert set(teams("sierra")) == {"agents", "voice", "forward-deployed"}
 
 
-def test_catch_all_phrases_are_notes_not_companies(content):
+def test_catch_all_phrases_are_notes_not_companies(db):
     assert not Company.objects.filter(name__icontains="every").exists()
     assert not Company.objects.filter(name__icontains="frontier labs").exists()
     assert "every enterprise-AI search company" in Track.objects.get(slug="retrieval").hiring_note
 
 
-def test_company_order_follows_the_chapter(content):
+def test_company_order_follows_the_chapter(db):
     agents = CompanyTrack.objects.filter(track__slug="agents").order_by("order")
     assert [ct.company.name for ct in agents][:4] == ["Sierra", "Decagon", "Cresta", "Cognition"]
     assert agents[3].qualifier == "Devin"
 
 
-def test_neurips_spans_several_tracks_with_sessions(content):
+def test_neurips_spans_several_tracks_with_sessions(db):
     sessions = dict(
         ConferenceTrack.objects.filter(conference__slug="neurips").values_list(
             "track__slug", "session"
@@ -149,13 +149,13 @@ def test_neurips_spans_several_tracks_with_sessions(content):
     assert sessions["inference"] == "systems track"
 
 
-def test_sigir_is_academic_under_retrieval(content):
+def test_sigir_is_academic_under_retrieval(db):
     sigir = Conference.objects.get(name="SIGIR")
     assert sigir.kind == Conference.Kind.ACADEMIC
     assert sigir.tracks.filter(slug="retrieval").exists()
 
 
-def test_inspect_ai_and_promptfoo_sit_under_evals_and_safety(content):
+def test_inspect_ai_and_promptfoo_sit_under_evals_and_safety(db):
     for slug in ["inspect-ai", "promptfoo"]:
         listed = set(
             ProjectTrack.objects.filter(project__slug=slug).values_list("track__slug", flat=True)
@@ -166,7 +166,7 @@ def test_inspect_ai_and_promptfoo_sit_under_evals_and_safety(content):
     )
 
 
-def test_five_mistakes_and_three_timeline_stages(content):
+def test_five_mistakes_and_three_timeline_stages(db):
     mistakes = GuideSection.objects.filter(kind=GuideSection.Kind.MISTAKE).order_by("order")
     assert [m.order for m in mistakes] == [1, 2, 3, 4, 5]
     timeline = GuideSection.objects.filter(kind=GuideSection.Kind.TIMELINE).order_by("order")
@@ -176,7 +176,7 @@ def test_five_mistakes_and_three_timeline_stages(content):
     assert GuideSection.objects.get(kind="next").title == "Next: AI system-design interviews"
 
 
-def test_each_quick_check_question_has_exactly_one_right_option(content):
+def test_each_quick_check_question_has_exactly_one_right_option(db):
     questions = list(QuickCheckQuestion.objects.all())
     assert len(questions) == 5
     for question in questions:
@@ -184,7 +184,7 @@ def test_each_quick_check_question_has_exactly_one_right_option(content):
         assert question.options.filter(is_correct=True).count() == 1, question.slug
 
 
-def test_every_track_is_reachable_from_steps_one_and_two(content):
+def test_every_track_is_reachable_from_steps_one_and_two(db):
     for step in (1, 2):
         weighted = set(
             OptionWeight.objects.filter(option__question__step=step, weight__gt=0).values_list(
@@ -194,7 +194,7 @@ def test_every_track_is_reachable_from_steps_one_and_two(content):
         assert weighted == {slug for slug, _ in TRACK_NAMES}, step
 
 
-def test_audit_questions_follow_the_chapter(content):
+def test_audit_questions_follow_the_chapter(db):
     first = Question.objects.get(slug="lost-track-of-time")
     assert first.step == 1 and first.allows_multiple
     assert Question.objects.get(slug="free-time-reading").step == 2
@@ -225,7 +225,7 @@ def test_audit_questions_follow_the_chapter(content):
     assert not OptionWeight.objects.filter(option__question__step=5).exists()
 
 
-def test_loading_twice_changes_nothing(content):
+def test_loading_twice_changes_nothing(db):
     before = (Company.objects.count(), CompanyTrack.objects.count(), OptionWeight.objects.count())
     load_content()
     after = (Company.objects.count(), CompanyTrack.objects.count(), OptionWeight.objects.count())

@@ -22,7 +22,7 @@ from tracks.models import (
     Track,
 )
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 
 @pytest.fixture

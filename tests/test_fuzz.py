@@ -39,7 +39,7 @@ from audits.models import Audit, AuditAnswer
 from audits.steps import TOTAL_STEPS, flat_choices, step_form
 from tracks.models import QuickCheckQuestion, Track
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 # CI runs at least 200 examples per form. A local run defaults to 80, to keep the file near a
 # minute and a half on SQLite (200 take about three); HYPOTHESIS_EXAMPLES sets any number.

@@ -71,14 +71,14 @@ def public_urls():
 
 
 @pytest.mark.django_db
-def test_no_public_page_has_an_empty_heading(content):
+def test_no_public_page_has_an_empty_heading(db):
     client = Client()
     found = {url: problems(url, client) for url in public_urls()}
     assert not {url: p for url, p in found.items() if p}
 
 
 @pytest.mark.django_db
-def test_a_bare_new_track_and_an_unlisted_company_show_no_empty_headings(content):
+def test_a_bare_new_track_and_an_unlisted_company_show_no_empty_headings(db):
     Track.objects.create(number=9, slug="bare", name="Bare", owns="nothing yet.")
     company = Company.objects.create(name="Lonely", slug="lonely")
     Conference.objects.create(name="Empty Conf", slug="empty-conf", kind="industry")

@@ -42,7 +42,7 @@ def stored_pages():
 
 
 @pytest.mark.parametrize("url", CATALOGUE)
-def test_a_visitor_gets_a_page_seen_before_without_a_query(client, content, url):
+def test_a_visitor_gets_a_page_seen_before_without_a_query(client, db, url):
     first = client.get(url)
     again, queries = queries_for(client, url)
     assert (again.status_code, queries) == (200, 0)
@@ -50,20 +50,20 @@ def test_a_visitor_gets_a_page_seen_before_without_a_query(client, content, url)
     assert "Cookie" in again["Vary"] and "HX-Request" in again["Vary"]
 
 
-def test_a_page_from_the_cache_answers_a_conditional_get_with_304(client, content):
+def test_a_page_from_the_cache_answers_a_conditional_get_with_304(client, db):
     page = client.get("/companies/")
     again, queries = queries_for(client, "/companies/", headers={"If-None-Match": page["ETag"]})
     assert (again.status_code, queries) == (304, 0)
 
 
-def test_a_member_gets_catalogue_pages_rendered_for_them(member_client, content):
+def test_a_member_gets_catalogue_pages_rendered_for_them(member_client, db):
     member_client.get("/tracks/voice/")
     page, queries = queries_for(member_client, "/tracks/voice/")
     assert queries > 0  # the session and the member, at least
     assert "Log out" in page.content.decode() and "Log in" not in page.content.decode()
 
 
-def test_a_visitor_never_gets_a_members_page(client, member, content):
+def test_a_visitor_never_gets_a_members_page(client, member, db):
     client.force_login(member)
     client.get("/tracks/")
     visitor = Client()
@@ -72,9 +72,7 @@ def test_a_visitor_never_gets_a_members_page(client, member, content):
 
 
 @pytest.mark.parametrize("url", ["/tracks/voice/", "/companies/", "/conferences/", "/"])
-def test_a_curators_save_is_seen_at_once_by_visitors_and_members(
-    client, member_client, content, url
-):
+def test_a_curators_save_is_seen_at_once_by_visitors_and_members(client, member_client, db, url):
     client.get(url), member_client.get(url)
     track = Track.objects.get(slug="voice")
     track.name = "Voice and speech"
@@ -83,7 +81,7 @@ def test_a_curators_save_is_seen_at_once_by_visitors_and_members(
         assert "Voice and speech" in someone.get(url).content.decode(), url
 
 
-def test_a_page_is_kept_under_the_catalogue_version_it_was_rendered_at(client, content):
+def test_a_page_is_kept_under_the_catalogue_version_it_was_rendered_at(client, db):
     """A save renews the version twice: at once, and when it is committed."""
     client.get("/tracks/")
     before = cache.get("catalogue-version")
@@ -91,7 +89,7 @@ def test_a_page_is_kept_under_the_catalogue_version_it_was_rendered_at(client, c
     assert cache.get("catalogue-version") != before
 
 
-def test_searching_any_words_stores_nothing(client, content):
+def test_searching_any_words_stores_nothing(client, db):
     client.get("/tracks/")
     client.get("/tracks/", {"q": "warm"})
     kept = stored_keys()
@@ -108,7 +106,7 @@ def test_searching_any_words_stores_nothing(client, content):
         {"track": "x" * 500},
     ],
 )
-def test_an_unknown_company_filter_is_a_404_and_is_not_kept(client, content, query):
+def test_an_unknown_company_filter_is_a_404_and_is_not_kept(client, db, query):
     client.get("/companies/")
     kept = stored_keys()
     assert client.get("/companies/", query).status_code == 404
@@ -118,7 +116,7 @@ def test_an_unknown_company_filter_is_a_404_and_is_not_kept(client, content, que
 @pytest.mark.parametrize(
     "query", ["?track=voice&utm_source=mail", "?track=voice&track=agents", "?page=2"]
 )
-def test_other_query_strings_are_rendered_not_kept(client, content, query):
+def test_other_query_strings_are_rendered_not_kept(client, db, query):
     for warm in ("", "?track=voice", "?track=agents"):
         client.get(f"/companies/{warm}")
     kept = stored_keys()
@@ -127,7 +125,7 @@ def test_other_query_strings_are_rendered_not_kept(client, content, query):
     assert stored_keys() == kept
 
 
-def test_htmx_fragments_are_rendered_not_kept_as_pages(client, content):
+def test_htmx_fragments_are_rendered_not_kept_as_pages(client, db):
     page = client.get("/companies/?track=voice").content.decode()
     fragment = client.get(
         "/companies/?track=voice", headers={"HX-Request": "true", "HX-Target": "company-matrix"}
@@ -136,19 +134,19 @@ def test_htmx_fragments_are_rendered_not_kept_as_pages(client, content):
     assert "<html" in client.get("/companies/?track=voice").content.decode()
 
 
-def test_a_visitor_with_a_message_waiting_gets_a_rendered_page(client, member, content):
+def test_a_visitor_with_a_message_waiting_gets_a_rendered_page(client, member, db):
     client.get("/tracks/")
     client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
     client.post(reverse("account_logout"))
     assert "logged out" in client.get("/tracks/").content.decode().lower()
 
 
-def test_a_disallowed_host_is_refused_even_for_a_kept_page(client, content):
+def test_a_disallowed_host_is_refused_even_for_a_kept_page(client, db):
     client.get("/tracks/")
     assert client.get("/tracks/", headers={"Host": "evil.example"}).status_code == 400
 
 
-def test_the_page_cache_can_be_turned_off(client, content, settings):
+def test_the_page_cache_can_be_turned_off(client, db, settings):
     settings.PAGE_CACHE = False
     for url in CATALOGUE:
         assert client.get(url).status_code == 200
@@ -274,7 +272,7 @@ def failing_cache(request, settings):
 
 
 def test_with_the_cache_failing_every_page_answers_and_log_in_works(
-    client, member, content, failing_cache
+    client, member, db, failing_cache
 ):
     for url in CATALOGUE:
         for _ in range(2):

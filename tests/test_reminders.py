@@ -98,7 +98,7 @@ def test_a_sent_yearly_reminder_comes_back_on_the_same_day_next_year(ada):
 # Opting in, changing, stopping -----------------------------------------------------------------
 
 
-def test_a_member_opts_in_from_a_result_and_sees_it_in_the_account(client, ada, content):
+def test_a_member_opts_in_from_a_result_and_sees_it_in_the_account(client, ada, db):
     audit = audit_until(ada, LAST_STEP)
     client.force_login(ada)
     result_url = reverse("audits:result", args=[audit.id])
@@ -159,7 +159,7 @@ def test_the_reminder_page_needs_a_log_in(client):
 # The scheduler and the mail ---------------------------------------------------------------------
 
 
-def test_a_due_reminder_sends_one_mail_with_both_parts_and_unsubscribe_headers(ada, content):
+def test_a_due_reminder_sends_one_mail_with_both_parts_and_unsubscribe_headers(ada, db):
     audit = audit_until(ada, LAST_STEP)
     due_reminder(ada)
     scheduler()
@@ -356,7 +356,7 @@ def test_an_expired_unsubscribe_link_is_a_clear_400_and_changes_nothing(client, 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_mail_arrives_over_smtp_and_its_unsubscribe_link_works(
-    smtp_server, settings, make_member, content, client
+    smtp_server, settings, make_member, db, client
 ):
     settings.TASKS = DATABASE_TASKS
     ada = verify(make_member("ada"))

@@ -32,7 +32,7 @@ from bench.data import (
     member_timeline,
 )
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from audits.models import Audit
 from audits.steps import step_form
 from tracks.models import Company, QuickCheckQuestion, Track
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 

@@ -14,7 +14,7 @@ from audits.models import Option
 from tracks.models import Company, CompanyTrack, GuideSection, SeedRecord, Track
 from tracks.seeding import ContentFixture, content_fixtures, export_content, seed_content
 
-pytestmark = pytest.mark.usefixtures("content")
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def seed(*args):

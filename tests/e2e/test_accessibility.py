@@ -169,7 +169,7 @@ class Scanner:
 
 @pytest.mark.walk
 @pytest.mark.parametrize("width", (WIDE, NARROW))
-def test_every_page_in_both_schemes(new_context, live_server, content, password, width):
+def test_every_page_in_both_schemes(new_context, live_server, db, password, width):
     context = new_context(viewport={"width": width, "height": HEIGHT}, color_scheme="light")
     context.add_init_script(script=AXE_SCRIPT)
     page = context.new_page()

@@ -49,7 +49,7 @@ def fresh_totp_code(secret, used, clock):
 
 
 def test_sign_up_verify_log_in_by_email_and_both_second_factors(
-    page: Page, live_server, content, password, django_user_model, time_machine
+    page: Page, live_server, db, password, django_user_model, time_machine
 ):
     time_machine.move_to(datetime.now(UTC), tick=True)
     base = live_server.url.replace("127.0.0.1", "localhost")  # a passkey needs a domain name
@@ -115,10 +115,10 @@ def test_sign_up_verify_log_in_by_email_and_both_second_factors(
 
 
 def test_a_curator_without_a_second_factor_cannot_open_the_admin(
-    page: Page, live_server, content, password, make_member
+    page: Page, live_server, db, password, make_member
 ):
     curator = make_member("marie", is_staff=True)
-    curator.groups.add(Group.objects.get_or_create(name="Curators")[0])  # flushed by live_server
+    curator.groups.add(Group.objects.get(name="Curators"))
 
     log_in_by(page, live_server.url, "marie", password)
     expect(page).to_have_url(re.compile(r"/audits/$"))

@@ -46,7 +46,7 @@ def walk_with_htmx(page: Page, steps: int):
     return focus
 
 
-def test_full_journey_sign_up_audit_log_out_and_back_in(page: Page, live_server, content, password):
+def test_full_journey_sign_up_audit_log_out_and_back_in(page: Page, live_server, db, password):
     sign_up(page, live_server.url, "ada", password)
 
     page.get_by_role("link", name="careerguide home").click()
@@ -87,7 +87,7 @@ def test_full_journey_sign_up_audit_log_out_and_back_in(page: Page, live_server,
 
 
 def test_back_forward_and_reload_during_the_audit(
-    page: Page, live_server, content, make_member, password
+    page: Page, live_server, db, make_member, password
 ):
     make_member("ada")
     log_in(page, live_server.url, "ada", password)
@@ -109,7 +109,7 @@ def test_back_forward_and_reload_during_the_audit(
 
 
 def test_draft_resumes_in_a_new_browser_context(
-    new_context, live_server, content, make_member, password
+    new_context, live_server, db, make_member, password
 ):
     make_member("ada")
     first = new_context()
@@ -138,7 +138,7 @@ def test_draft_resumes_in_a_new_browser_context(
     expect_answers_kept(page, 2)
 
 
-def test_whole_audit_without_javascript(new_context, live_server, content, make_member, password):
+def test_whole_audit_without_javascript(new_context, live_server, db, make_member, password):
     make_member("ada")
     page = new_context(java_script_enabled=False).new_page()
     log_in(page, live_server.url, "ada", password)
@@ -157,7 +157,7 @@ def test_whole_audit_without_javascript(new_context, live_server, content, make_
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_double_clicking_finish_keeps_one_result(
-    new_context, live_server, content, make_member, password, javascript
+    new_context, live_server, db, make_member, password, javascript
 ):
     audit = audit_until(make_member("ada"), 4)
     page = new_context(java_script_enabled=javascript).new_page()
@@ -188,7 +188,7 @@ FDE = "Forward-Deployed Engineer (FDE) / Applied AI"
 
 
 def test_every_chart_label_is_whole_at_1280_and_375_px(
-    new_context, live_server, content, make_member, password
+    new_context, live_server, db, make_member, password
 ):
     member = make_member("ada")
     audit_until(member, 5, EVALS_ANSWERS)
@@ -211,7 +211,7 @@ def test_every_chart_label_is_whole_at_1280_and_375_px(
 
 
 def test_share_open_in_a_fresh_browser_then_revoke(
-    new_context, live_server, content, make_member, password
+    new_context, live_server, db, make_member, password
 ):
     audit = audit_until(make_member("ada"), 5)
     owner = new_context().new_page()

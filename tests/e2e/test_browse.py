@@ -11,7 +11,7 @@ MARK_PAGE = "window.__e2ePageMark = 'still here'"
 PAGE_MARK = "window.__e2ePageMark"
 
 
-def test_home_to_track_to_company_and_back(page: Page, live_server, content):
+def test_home_to_track_to_company_and_back(page: Page, live_server, db):
     page.goto(live_server.url + "/")
     tile = page.locator(".track-tile").filter(
         has=page.locator(".track-tile-name", has_text=re.compile(r"^Retrieval$"))
@@ -34,7 +34,7 @@ def test_home_to_track_to_company_and_back(page: Page, live_server, content):
     expect(page.get_by_role("heading", level=1)).to_have_text("Retrieval")
 
 
-def test_track_filter_updates_results_in_place(page: Page, live_server, content):
+def test_track_filter_updates_results_in_place(page: Page, live_server, db):
     expected = len(tracks_for_cards("Glean"))
     assert 0 < expected < 9, expected  # Glean hires for some tracks, not all nine
 
@@ -55,7 +55,7 @@ def test_track_filter_updates_results_in_place(page: Page, live_server, content)
     assert page.evaluate(PAGE_MARK) == "still here", "the filter reloaded the page"
 
 
-def test_guide_quick_check_answers_inline(page: Page, live_server, content):
+def test_guide_quick_check_answers_inline(page: Page, live_server, db):
     page.goto(live_server.url + "/guide/")
     check = page.locator("#check-when-to-specialize")
     expect(check).to_be_visible()

@@ -2,12 +2,10 @@
 edit from its history, is refused the deletion of a track, and changes a slug whose old address
 then redirects. Then axe checks every admin page a curator uses."""
 
-import importlib
 import re
 
 import pytest
 from browser_helpers import log_in_with_second_factor
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 from test_accessibility import AXE_ALL, AXE_COLOUR, AXE_SCRIPT, describe
@@ -16,18 +14,6 @@ from audits.models import Option, Question
 from tracks.models import Track
 
 ADMIN = "/admin/"
-
-
-@pytest.fixture
-def curator(make_member, content):
-    """A curator, with the Curators group made again: live_server's flush removed it."""
-    from django.contrib.auth.models import Group
-
-    for app in ("tracks", "audits"):
-        importlib.import_module(f"{app}.migrations.0002_curators").grant(apps, None)
-    user = make_member("curie", is_staff=True)
-    user.groups.add(Group.objects.get(name="Curators"))
-    return user
 
 
 def log_in_to_admin(page: Page, base: str, password: str):
@@ -43,7 +29,7 @@ def open_track(page: Page, base: str, name: str):
 
 
 def test_curator_edits_reorders_reverts_and_cannot_break_a_url(
-    page: Page, live_server, content, curator, password
+    page: Page, live_server, db, curator, password
 ):
     base = live_server.url
     log_in_to_admin(page, base, password)
@@ -146,7 +132,7 @@ def object_pages():
 
 @pytest.mark.walk
 def test_admin_pages_curators_use_have_no_axe_violations(
-    new_context, live_server, content, curator, password
+    new_context, live_server, db, curator, password
 ):
     # Reduced motion: the admin's links change colour at once instead of fading between schemes.
     context = new_context(

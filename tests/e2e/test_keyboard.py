@@ -112,7 +112,7 @@ def expect_focus_on_heading_and_announcement(page: Page, announcement: str):
     expect(page.locator("#audit-announcer")).to_have_text(announcement)
 
 
-def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page: Page, live_server, content):
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page: Page, live_server, db):
     page.goto(live_server.url + "/tracks/retrieval/")
     keys = Keyboard(page)
 
@@ -137,11 +137,12 @@ def is_validation(response):
 
 
 def test_sign_up_checks_the_username_while_the_member_types_on(
-    page: Page, live_server, content, make_member
+    page: Page, live_server, db, make_member
 ):
     """The username check answers in its own live region; nothing typed elsewhere is touched."""
     make_member("ada")
     page.goto(live_server.url + "/accounts/signup/")
+    expect(page.locator("#id_username")).to_be_focused()  # autofocus, before typing
     keys = Keyboard(page)
     with page.expect_response(is_validation):
         keys.type("ada")
@@ -160,7 +161,7 @@ def test_sign_up_checks_the_username_while_the_member_types_on(
     expect(page.locator("#id_email")).to_have_value("ada@example.com")
 
 
-def test_whole_audit_with_the_keyboard_alone(page: Page, live_server, content, password):
+def test_whole_audit_with_the_keyboard_alone(page: Page, live_server, db, password):
     keys = Keyboard(page)
     base = live_server.url
 

@@ -16,7 +16,7 @@ from reminders.services import add_months, today
 
 
 def test_opt_in_from_a_result_then_unsubscribe_from_the_mail(
-    page: Page, live_server, content, password, django_user_model, smtp_server, settings
+    page: Page, live_server, db, password, django_user_model, smtp_server, settings
 ):
     settings.SITE_URL = live_server.url
     settings.TASKS = DATABASE_TASKS

@@ -27,7 +27,7 @@ def sign_up_to_keep(page: Page, username: str, password: str):
 
 
 def test_a_visitor_takes_the_audit_and_finds_it_in_the_history_after_signing_up(
-    page: Page, live_server, content, password
+    page: Page, live_server, db, password
 ):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Take the curiosity audit").first.click()
@@ -49,7 +49,7 @@ def test_a_visitor_takes_the_audit_and_finds_it_in_the_history_after_signing_up(
     assert audit.member.username == "newbie" and audit.visitor_key == ""
 
 
-def test_a_visitor_takes_the_audit_without_javascript(new_context, live_server, content, password):
+def test_a_visitor_takes_the_audit_without_javascript(new_context, live_server, db, password):
     page = new_context(java_script_enabled=False).new_page()
     start_audit(page, live_server.url)
     for index in range(5):
@@ -64,7 +64,7 @@ def test_a_visitor_takes_the_audit_without_javascript(new_context, live_server, 
     assert Audit.objects.get().member.username == "nojs"
 
 
-def test_back_keeps_what_was_ticked_with_and_without_htmx(new_context, live_server, content):
+def test_back_keeps_what_was_ticked_with_and_without_htmx(new_context, live_server, db):
     for javascript in (True, False):
         page = new_context(java_script_enabled=javascript).new_page()
         start_audit(page, live_server.url)
@@ -82,7 +82,7 @@ def test_back_keeps_what_was_ticked_with_and_without_htmx(new_context, live_serv
         page.context.close()
 
 
-def test_the_companies_filter_by_keyboard_keeps_the_ticks(page: Page, live_server, content):
+def test_the_companies_filter_by_keyboard_keeps_the_ticks(page: Page, live_server, db):
     start_audit(page, live_server.url)
     for index in range(4):
         answer_step(page, index)

@@ -35,7 +35,7 @@ SCROLL_REGION = "content that scrolls in its own labelled region (1.4.10 excepti
 
 
 @pytest.fixture
-def site(live_server, content, make_member, superuser):
+def site(live_server, db, make_member, superuser):
     """Every kind of page, as (name, path, who): who is None (anyone), "visitor" (someone
     walking the audit without an account), "member" or "admin"."""
     member = make_member("ada")
