@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, pdf, services
+from . import charts, services
 from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEPS, TOTAL_STEPS, step_form
 
@@ -281,6 +281,9 @@ def result_pdf(request, audit_id):
     key = f"audit-pdf:{audit.pk}:{audit.scoring_version}"
     body = cache.get(key)
     if body is None:
+        # WeasyPrint takes over a second to import: only a process that renders a PDF pays it.
+        from . import pdf
+
         page = render_result(request, audit, template="audits/print.html")
         body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
         cache.set(key, body, PDF_CACHE_SECONDS)

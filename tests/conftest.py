@@ -2,11 +2,10 @@
 
 import os
 import shutil
-from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -15,6 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from account_helpers import give_totp  # noqa: E402
 from audit_helpers import PASSWORD  # noqa: E402
+from catalogue import ensure_catalogue  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
@@ -33,20 +33,8 @@ def catalogue(request, django_db_blocker):
     if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
         return
     request.getfixturevalue("django_db_setup")
-    from tracks.models import Track
-
     with django_db_blocker.unblock():
-        if not Track.objects.exists():
-            call_command("seed_content", verbosity=0)
-            # What each app's 0002_curators migration grants (the flush kept the permissions).
-            curators, _ = Group.objects.get_or_create(name="Curators")
-            for app in ("tracks", "audits"):
-                models = import_module(f"{app}.migrations.0002_curators").CONTENT_MODELS
-                curators.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=app, content_type__model__in=models
-                    )
-                )
+        ensure_catalogue()
 
 
 @pytest.fixture
