@@ -274,8 +274,10 @@ def failing_cache(request, settings):
 def test_with_the_cache_failing_every_page_answers_and_log_in_works(
     client, member, db, failing_cache
 ):
+    # Twice where the cache still answers reads (full: the second visit reads what the first
+    # could not store); a stopped or hung cache answers nothing, so the second would repeat it.
     for url in CATALOGUE:
-        for _ in range(2):
+        for _ in range(2 if failing_cache == "full" else 1):
             assert client.get(url).status_code == 200, (failing_cache, url)
     assert client.get("/companies/?track=nope").status_code == 404
     response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
