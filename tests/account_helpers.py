@@ -1,5 +1,6 @@
-"""Second factors for tests: a TOTP authenticator with a secret the test knows, and its codes
-computed here by RFC 6238 (not by allauth), as an authenticator app would."""
+"""Accounts for tests: members, curators and superusers as the site makes them, a TOTP
+authenticator with a secret the test knows, and its codes computed here by RFC 6238 (not by
+allauth), as an authenticator app would."""
 
 import base64
 import hashlib
@@ -9,6 +10,9 @@ import time
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from audit_helpers import PASSWORD
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 TOTP_PERIOD = 30
 
@@ -24,6 +28,27 @@ MEMBER_ACCOUNT_PAGES = {
     "account-logout": "/accounts/logout/",
     "account-delete-reauthenticate": "/accounts/delete/",
 }
+
+
+def make_user(username="ada", **extra):
+    """A member with an address of their own and the suite's password."""
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=PASSWORD, **extra
+    )
+
+
+def make_curator(username="curie"):
+    """A curator as the admin expects one: staff, in "Curators", with an authenticator app."""
+    user = make_user(username, is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    give_totp(user)
+    return user
+
+
+def make_superuser(username="root"):
+    user = get_user_model().objects.create_superuser(username, f"{username}@example.com", PASSWORD)
+    give_totp(user)
+    return user
 
 
 def give_totp(user, secret=None):

@@ -5,46 +5,39 @@ import shutil
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import override_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from account_helpers import give_totp  # noqa: E402
+from account_helpers import make_curator, make_superuser, make_user  # noqa: E402
 from audit_helpers import PASSWORD  # noqa: E402
 from catalogue import ensure_catalogue  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Seed the catalogue once; each test runs in a transaction that leaves it as it was."""
-    with django_db_blocker.unblock():
-        call_command("seed_content", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
 def catalogue(request, django_db_blocker):
     """Every test that uses the database starts with the seeded catalogue and the Curators group
     its migrations made, whatever ran before it on this worker (a live-server test's flush empties
-    every table). Loaded before the test's own transaction begins, so it stays for the next."""
-    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+    every table). Loaded before the test's own transaction begins, so it stays for the next (a
+    test marked django_db has begun it already: loaded inside, for that test alone)."""
+    asked = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not asked and not request.node.get_closest_marker("django_db"):
         return
     request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         ensure_catalogue()
 
 
-@pytest.fixture
-def make_member(db, django_user_model):
-    def make(username="ada", **extra):
-        return django_user_model.objects.create_user(
-            username=username, email=f"{username}@example.com", password=PASSWORD, **extra
-        )
+@pytest.fixture(scope="session")
+def password():
+    return PASSWORD
 
-    return make
+
+@pytest.fixture
+def make_member(db):
+    return make_user
 
 
 @pytest.fixture
@@ -58,19 +51,13 @@ def other_member(make_member):
 
 
 @pytest.fixture
-def curator(make_member):
-    """A curator as the admin expects one: staff, in "Curators", with an authenticator app."""
-    user = make_member("curie", is_staff=True)
-    user.groups.add(Group.objects.get(name="Curators"))
-    give_totp(user)
-    return user
+def curator(db):
+    return make_curator()
 
 
 @pytest.fixture
-def superuser(django_user_model):
-    user = django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
-    give_totp(user)
-    return user
+def superuser(db):
+    return make_superuser()
 
 
 @pytest.fixture

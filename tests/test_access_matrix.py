@@ -15,12 +15,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from account_helpers import give_totp
-from audit_helpers import PASSWORD, RETRIEVAL_ANSWERS, audit_until
+from account_helpers import make_curator, make_superuser, make_user
+from audit_helpers import RETRIEVAL_ANSWERS, audit_until
 from catalogue import ensure_catalogue
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
@@ -245,11 +243,7 @@ def world(django_db_setup, django_db_blocker):
         ensure_catalogue()
         with transaction.atomic():
             owner, other = make_user("ada"), make_user("grace")
-            curator = make_user("curie", is_staff=True)
-            curator.groups.add(Group.objects.get(name="Curators"))
-            give_totp(curator)
-            superuser = make_user("root", is_staff=True, is_superuser=True)
-            give_totp(superuser)
+            curator, superuser = make_curator(), make_superuser()
             finished = audit_until(owner, 5)
             draft = audit_until(owner, 0)
             # The other member has audits of their own, so a 404 is not just "you have no audits".
@@ -260,12 +254,6 @@ def world(django_db_setup, django_db_blocker):
             # costs more than the requests (whitenoise scans the static files).
             yield {"client": Client(), "users": users, "finished": finished, "draft": draft}
             transaction.set_rollback(True)
-
-
-def make_user(username, **extra):
-    return get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password=PASSWORD, **extra
-    )
 
 
 def as_role(world, role):
@@ -324,7 +312,7 @@ def check(response, expected, url):
 
 
 @pytest.mark.parametrize("name", sorted(set(PATTERNS) | set(EXPECTED)))
-def test_get_answers_each_role_as_expected(db, name, world, totals):
+def test_get_answers_each_role_as_expected(name, world, totals):
     assert name in EXPECTED, (
         f"The URL pattern {name!r} has no entry in EXPECTED: decide what a visitor, the owner, "
         "another member, a curator and a superuser get, and add it."
@@ -351,7 +339,7 @@ AUDIT_URLS = sorted(name for name, params in PATTERNS.items() if "audit_id" in p
 
 @pytest.mark.parametrize("audit", ["finished", "draft"])
 @pytest.mark.parametrize("name", AUDIT_URLS)
-def test_another_members_audit_is_always_404_and_never_changes(db, name, audit, world, totals):
+def test_another_members_audit_is_always_404_and_never_changes(name, audit, world, totals):
     """GET and POST, by another member, a curator and a superuser: 404 (or 405), never 403."""
     url = concrete_url(name, PATTERNS[name], world, audit=audit)
     target = world[audit]

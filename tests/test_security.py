@@ -37,16 +37,6 @@ pytestmark = pytest.mark.usefixtures("db")
 BASE_DIR = Path(django_settings.BASE_DIR)
 
 
-@pytest.fixture
-def password(pytestconfig):
-    """tests/conftest.py's PASSWORD (tests/e2e/conftest.py shadows `import conftest`)."""
-    root = Path(__file__).with_name("conftest.py").resolve()
-    for plugin in pytestconfig.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == root:
-            return plugin.PASSWORD
-    raise LookupError(f"PASSWORD not found in {root}")
-
-
 # check --deploy and DJANGO_INSECURE_HTTP, in a subprocess with a production environment ----------
 
 

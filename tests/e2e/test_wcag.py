@@ -360,7 +360,7 @@ def test_log_in_and_sign_up_allow_password_managers_and_paste(page, live_server,
 # 2.5.7 Dragging movements ----------------------------------------------------------------
 
 
-def every_drag_has_a_keyboard_or_click_alternative(page, width, name, site):
+def every_drag_has_a_keyboard_or_click_alternative(page, name, site):
     """The only dragging is the admin's track order; a track's own page sets its number.
     Run last on a page: it may leave it."""
     if not page.locator("[draggable=true], .sortable, .handle, .drag").count():
@@ -411,9 +411,7 @@ def test_every_kind_of_page_meets_each_criterion(new_context, site, width, subte
             problems[criterion] += [f"{name} @{width}: {p}" for p in check(page, width)]
         if not name.startswith("admin"):
             help_links[name] = page.evaluate(HELP)
-        problems[DRAGGING] += every_drag_has_a_keyboard_or_click_alternative(
-            page, width, name, site
-        )
+        problems[DRAGGING] += every_drag_has_a_keyboard_or_click_alternative(page, name, site)
     problems[HELP_CRITERION] = help_is_in_the_same_place_on_every_page(help_links)
     for criterion, found in problems.items():
         with subtests.test(criterion):
