@@ -87,20 +87,21 @@ def score_chart(result):
 
 def trend_chart(rows):
     """Every track's score in each finished audit, newest first: a heat strip (one row per
-    track, one cell per audit, darker for more points), never a line across tracks."""
+    track, one cell per audit, darker for more points), never a line across tracks. Each row
+    holds an audit's `finished_at` and its result's `scores`, `recommended` and
+    `recommended_names`."""
     audits = []
     tracks = []
     for row in rows:
-        result = row["result"] or {}
-        scores = result.get("scores", [])
+        scores = row["scores"] or []
         if len(scores) > len(tracks):
             tracks = [{"slug": s["slug"], "name": s["name"]} for s in scores]
         audits.append(
             {
                 "date": row["finished_at"],
                 "scores": {s["slug"]: s["score"] for s in scores},
-                "recommended": set(result.get("recommended") or []),
-                "top": " & ".join(result.get("recommended_names") or []) or "No clear leaning",
+                "recommended": set(row["recommended"] or []),
+                "top": " & ".join(row["recommended_names"] or []) or "No clear leaning",
             }
         )
     if not audits or not tracks:

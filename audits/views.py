@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -403,7 +404,12 @@ def history(request):
                 lambda: charts.trend_chart(
                     Audit.objects.filter(pk__in=trend_ids)
                     .order_by("-finished_at")
-                    .values("finished_at", "result")
+                    .values(
+                        "finished_at",
+                        scores=F("result__scores"),
+                        recommended=F("result__recommended"),
+                        recommended_names=F("result__recommended_names"),
+                    )
                 )
             ),
             "last_finished": trend_ids[0] if trend_ids else None,

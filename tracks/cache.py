@@ -19,18 +19,22 @@ VERSION_KEY = "catalogue-version"
 PAGE_TIMEOUT = 60 * 60
 
 
-def catalogue_version():
-    """The current version, or a new one if the cache has none (emptied, restarted, restored).
+def catalogue_version(request):
+    """The current version, or a new one if the cache has none (emptied, restarted, restored),
+    read once per request: the page's key and its fragments agree, and a cache that is down or
+    slow is asked once.
 
     When the cache cannot keep one, a version of this request alone: nothing stored under it is
     ever read back.
     """
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if cache.add(VERSION_KEY, version, timeout=None) is False:  # another request's came first
-            version = cache.get(VERSION_KEY) or version
-    return version
+    if not hasattr(request, "catalogue_version"):
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = secrets.token_hex(8)
+            if cache.add(VERSION_KEY, version, timeout=None) is False:  # another request's first
+                version = cache.get(VERSION_KEY) or version
+        request.catalogue_version = version
+    return request.catalogue_version
 
 
 def renew_catalogue_version(**kwargs):
@@ -89,4 +93,4 @@ def page_key(request, allowed):
         return None
     query = "&".join(f"{name}={request.GET[name]}" for name in sorted(request.GET))
     address = sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
-    return f"page:{catalogue_version()}:{address}"
+    return f"page:{catalogue_version(request)}:{address}"

@@ -21,11 +21,11 @@ from .models import Company, GuideSection, QuickCheckQuestion
 FRAGMENT_TIMEOUT = 60 * 60 * 24
 
 
-def catalogue_context(**context):
+def catalogue_context(request, **context):
     """A catalogue page's context: the version its fragments are cached under, and `context`,
     whose lazy values are only read when a fragment is rendered."""
     return {
-        "catalogue_version": catalogue_version(),
+        "catalogue_version": catalogue_version(request),
         "fragment_timeout": FRAGMENT_TIMEOUT,
         **context,
     }
@@ -43,6 +43,7 @@ def home(request):
         request,
         "tracks/home.html",
         catalogue_context(
+            request,
             tracks=selectors.published_tracks(),
             summary=lazy(first_of, sections, GuideSection.Kind.SUMMARY),
             plain=lazy(first_of, sections, GuideSection.Kind.PLAIN),
@@ -60,7 +61,9 @@ def track_list(request):
     template = "tracks/track_list.html"
     if request.htmx and request.htmx.target == "track-results":
         template += "#results"
-    context = catalogue_context(tracks=selectors.tracks_for_cards(query), query=query, form=form)
+    context = catalogue_context(
+        request, tracks=selectors.tracks_for_cards(query), query=query, form=form
+    )
     return render(request, template, context, status=200 if form.is_valid() else 400)
 
 
@@ -75,6 +78,7 @@ def track_detail(request, slug):
         request,
         "tracks/track_detail.html",
         catalogue_context(
+            request,
             track=track,
             details=lazy(selectors.with_everything, track),
             related=lazy(selectors.related_tracks, track),
@@ -109,6 +113,7 @@ def company_list(request):
         request,
         template,
         catalogue_context(
+            request,
             tracks=tracks,
             matrix=lazy(selectors.company_matrix, tracks, selected),
             selected=selected,
@@ -123,7 +128,7 @@ def company_detail(request, slug):
     return render(
         request,
         "tracks/company_detail.html",
-        catalogue_context(company=company, hiring=lazy(selectors.hiring_tracks, company)),
+        catalogue_context(request, company=company, hiring=lazy(selectors.hiring_tracks, company)),
     )
 
 
@@ -133,7 +138,7 @@ def conference_list(request):
     return render(
         request,
         "tracks/conference_list.html",
-        catalogue_context(conferences=selectors.conferences_with_sessions()),
+        catalogue_context(request, conferences=selectors.conferences_with_sessions()),
     )
 
 
@@ -143,14 +148,14 @@ def project_list(request):
     return render(
         request,
         "tracks/project_list.html",
-        catalogue_context(projects=selectors.projects_with_tracks()),
+        catalogue_context(request, projects=selectors.projects_with_tracks()),
     )
 
 
 @require_GET
 @visitor_page
 def guide(request):
-    return render(request, "tracks/guide.html", guide_context())
+    return render(request, "tracks/guide.html", guide_context(request))
 
 
 @require_GET
@@ -166,13 +171,16 @@ def quick_check_answer(request, slug):
         return render(
             request, "tracks/guide.html#check", {"q": question, "answer": answer}, status=status
         )
-    return render(request, "tracks/guide.html", guide_context({slug: answer}), status=status)
+    return render(
+        request, "tracks/guide.html", guide_context(request, {slug: answer}), status=status
+    )
 
 
-def guide_context(answers=None):
+def guide_context(request, answers=None):
     answers = answers or {}
     sections = lazy(selectors.guide_sections)
     return catalogue_context(
+        request,
         sections=sections,
         timeline=lazy(kind_of, sections, GuideSection.Kind.TIMELINE),
         mistakes=lazy(kind_of, sections, GuideSection.Kind.MISTAKE),
