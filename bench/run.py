@@ -479,6 +479,8 @@ def queries_table(report):
     for name, data in report["catalogue"].items():
         cpu = data["cpu_ms"]
         lines.append(f"| visitor: {name} | {data['queries']} | | {f'{cpu:.2f}' if cpu else '—'} |")
+    for name, cpu in report.get("floor", {}).items():
+        lines.append(f"| for scale: {name} | | | {cpu:.2f} |")
     return "\n".join(lines)
 
 
@@ -541,7 +543,8 @@ Only members walk the audit here: visitors' own audits are not in the mix yet.
 ## Queries per page, 5 and 500 audits
 
 Counted in one process with Django's CaptureQueriesContext on the bench database (bench/probe.py;
-a full render each, cache cleared); CPU per first view in that process as well. Equal counts:
+a full render each, cache cleared); CPU per first view in that process as well, and for scale
+the cheapest signed-in page with its catalogue parts cached, and `/healthz`. Equal counts:
 **{"yes" if report["queries"]["equal"] else "NO"}**.
 
 {queries_table(report["queries"])}
