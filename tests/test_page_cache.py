@@ -20,6 +20,7 @@ from django.urls import reverse
 from ports import free_port
 from production import production_settings
 
+from tracks.cache import VERSION_KEY
 from tracks.models import Track
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,19 @@ def test_a_page_is_kept_under_the_catalogue_version_it_was_rendered_at(client, d
     before = cache.get("catalogue-version")
     Track.objects.get(slug="voice").save()
     assert cache.get("catalogue-version") != before
+
+
+@pytest.mark.parametrize("url", ["/tracks/voice/", "/guide/"])
+def test_a_page_asks_the_cache_for_the_catalogue_version_once(client, db, url, monkeypatch):
+    # A cache that is down or hung costs its timeout on every call: the version is read once for
+    # the page's key and its fragments alike.
+    asked = []
+    get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *args, **kw: asked.append(key) or get(key, *args, **kw)
+    )
+    assert client.get(url).status_code == 200
+    assert asked.count(VERSION_KEY) == 1
 
 
 def test_searching_any_words_stores_nothing(client, db):
