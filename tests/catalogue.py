@@ -13,7 +13,9 @@ def ensure_catalogue():
     if Track.objects.exists():
         return
     call_command("seed_content", verbosity=0)
-    # What each app's 0002_curators migration grants (the flush kept the permissions).
+    # What each app's 0002_curators migration grants. Not its grant(): that one makes missing
+    # permissions by flipping the app's models_module, here the live registry's (a flush has
+    # already made them again, as after every migrate).
     curators, _ = Group.objects.get_or_create(name="Curators")
     for app in ("tracks", "audits"):
         models = import_module(f"{app}.migrations.0002_curators").CONTENT_MODELS
