@@ -1,9 +1,11 @@
 """The curiosity audit as a member walks it: steps, saving, resuming, result, history."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
+from answers import EVALS_ANSWERS
 from audit_helpers import (
     PASSWORD,
     RETRIEVAL_ANSWERS,
@@ -603,6 +605,42 @@ def test_history_trend_and_compare_show_the_same_exact_times_newest_first(member
     ).content.decode()
     assert f"Earlier ·</span> {stamp[older.pk]}" in compare
     assert f"Later ·</span> {stamp[newer.pk]}" in compare
+
+
+def test_the_trend_draws_each_audits_score_for_every_track(member_client):
+    retrieval = walk(member_client)
+    evals = walk(member_client, EVALS_ANSWERS)
+    history = member_client.get(reverse("audits:history")).content.decode()
+    start = history.index('<svg class="chart trend-chart"')
+    chart = history[start : history.index("</svg>", start)]
+    tracks = len(retrieval.result["scores"])
+    assert chart.count('<rect class="heat ') == 2 * tracks
+    # Newest on the left: the evals audit's scores come first in every track's row.
+    cells = re.findall(
+        r'class="heat heat-\d( heat-top)?"[^>]*/><text class="heat-value[^"]*"[^>]*>(\d+)<', chart
+    )
+    drawn = [int(score) for _outlined, score in cells]
+    for row, track in enumerate(retrieval.result["scores"]):
+        newest = next(s for s in evals.result["scores"] if s["slug"] == track["slug"])
+        assert drawn[2 * row : 2 * row + 2] == [newest["score"], track["score"]]
+    outlined = [bool(outlined) for outlined, _score in cells]
+    assert outlined.count(True) == len(evals.result["recommended"]) + len(
+        retrieval.result["recommended"]
+    )
+    assert "Retrieval" in chart and "Evals" in chart
+
+
+def test_a_track_name_in_the_trend_is_text_not_markup():
+    from audits.charts import trend_chart
+
+    row = {
+        "finished_at": timezone.now(),
+        "scores": [{"slug": "x", "name": "<b>Evals & co</b>", "score": 3}],
+        "recommended": ["x"],
+        "recommended_names": ["<b>Evals & co</b>"],
+    }
+    marks = str(trend_chart([row])["marks"])
+    assert "&lt;b&gt;Evals &amp; co&lt;/b&gt;" in marks and "<b>" not in marks
 
 
 def test_copy_counts_are_plural_only_when_plural(member_client, client):
