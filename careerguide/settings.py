@@ -170,6 +170,15 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The parts of every page that only a deploy changes (the head's links to the hashed assets, the
+# main navigation, the footer): rendered once per process and kept in its memory. In development
+# templates change under a running server, so there they are rendered every time.
+CACHES["chrome"] = {
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "chrome",
+}
 # allauth's rate limits (accounts.apps points them here) live in the database, as available as
 # the site itself and shared by every app server: with Redis stopped or hung, log-ins are still
 # counted and still go through.

@@ -127,6 +127,10 @@ def test_settings():
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "ratelimits",
             },
+            "chrome": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "chrome",
+            },
         },
     ):
         yield

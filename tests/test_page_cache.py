@@ -2,6 +2,7 @@
 is seen at once, nobody can fill the cache, and a cache that is down, hung or full is a miss."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -125,6 +126,46 @@ def test_an_unknown_company_filter_is_a_404_and_is_not_kept(client, db, query):
     kept = stored_keys()
     assert client.get("/companies/", query).status_code == 404
     assert stored_keys() == kept
+
+
+@pytest.mark.parametrize("prefix", ["/tracks/", "/companies/"])
+def test_an_unknown_track_or_company_is_a_404_and_is_not_kept(client, db, prefix):
+    known = "voice" if prefix == "/tracks/" else "anthropic"
+    assert client.get(f"{prefix}{known}/").status_code == 200
+    kept = stored_keys()
+    for n in range(30):
+        assert client.get(f"{prefix}no-such-{n}/").status_code == 404
+    assert client.get(f"{prefix}{'x' * 300}/").status_code == 404
+    assert stored_keys() == kept
+
+
+def test_a_curators_preview_of_an_unpublished_track_is_never_a_visitors(client, curator, db):
+    curator_client = Client()
+    curator_client.force_login(curator)
+    track = Track.objects.get(slug="voice")
+    track.published = False
+    track.save()
+    assert "This track is not published" in curator_client.get("/tracks/voice/").content.decode()
+    assert client.get("/tracks/voice/").status_code == 404
+    track.published = True
+    track.save()
+    assert client.get("/tracks/voice/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [("/tracks/", "Tracks"), ("/tracks/voice/", "Tracks"), ("/companies/anthropic/", "Companies"),
+     ("/guide/", "Guide"), ("/", None), ("/audits/new/", None)],
+)  # fmt: skip
+def test_the_main_navigation_marks_the_page_one_is_on(client, db, url, current):
+    for other in ("/", "/tracks/", "/companies/anthropic/", "/guide/"):  # each page kept first
+        client.get(other)
+    page = client.get(url).content.decode()
+    nav = page[
+        page.index('aria-label="Main"') : page.index("</nav>", page.index('aria-label="Main"'))
+    ]
+    marked = re.findall(r'aria-current="page">([^<]+)<', nav)
+    assert marked == ([current] if current else [])
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "catalogue-version"
@@ -49,6 +50,19 @@ def renew_catalogue_version(**kwargs):
     # A page rendered between the save and the commit read the old rows under the new version:
     # once the change is visible to everyone, move on once more.
     transaction.on_commit(renew)
+
+
+def catalogue_row(request, name, queryset, slug, timeout=PAGE_TIMEOUT):
+    """The row of `queryset` at `slug` as the catalogue's current version has it: a track's or a
+    company's page needs it before its fragment, so it is read from the database once per version.
+    Only rows that exist are kept (an unknown slug is a 404 and leaves nothing behind); `name`
+    tells the querysets apart (a curator's preview of unpublished tracks from the public ones)."""
+    key = f"row:{catalogue_version(request)}:{name}:{slug}"
+    row = cache.get(key)
+    if row is None:
+        row = get_object_or_404(queryset, slug=slug)
+        cache.set(key, row, timeout=timeout)
+    return row
 
 
 def visitor_page(view=None, *, params=()):

@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .cache import catalogue_version, visitor_page
+from .cache import catalogue_row, catalogue_version, visitor_page
 from .forms import TrackFilterForm
 from .models import Company, GuideSection, QuickCheckQuestion
 
@@ -71,7 +71,9 @@ def track_list(request):
 @visitor_page
 def track_detail(request, slug):
     try:
-        track = get_object_or_404(selectors.visible_tracks(request.user), slug=slug)
+        tracks = selectors.visible_tracks(request.user)
+        name = "track-preview" if request.user.is_staff else "track"
+        track = catalogue_row(request, name, tracks, slug)
     except Http404:
         return renamed_track_or_404(slug, lambda renamed: renamed.get_absolute_url())
     return render(
@@ -124,7 +126,7 @@ def company_list(request):
 @require_GET
 @visitor_page
 def company_detail(request, slug):
-    company = get_object_or_404(Company, slug=slug)
+    company = catalogue_row(request, "company", Company.objects.all(), slug)
     return render(
         request,
         "tracks/company_detail.html",
