@@ -20,7 +20,8 @@ Bounded in time (about 9 minutes), only on 127.0.0.1, stops everything it starte
 5. With the visitor cache on, as in production: 50 people at once for 60 s (bench/people.lua:
    visitors browsing, half revalidating with If-None-Match; members reading their pages;
    members walking an audit), then 4 slow clients trickling headers while /healthz is measured,
-   then the mix again with Redis stopped after a third of it.
+   then the mix again with Redis hung (SIGSTOP) after a third of it, resumed at its end, and
+   once more with Redis stopped after a third of it.
 6. Prints the table and writes docs/PERFORMANCE.md (the part below the marker is kept).
 
 Environment [defaults]: BENCH_MEMBERS [10000], BENCH_AUDITS_PER_MEMBER [10], BENCH_HISTORY_AUDITS
@@ -89,6 +90,7 @@ CONFIG = {
     ),
 }
 STEP_MEMBERS = 20  # the target row: this many members saving a step at once
+PAUSE_AFTER_HUNG = 6  # seconds: longer than careerguide.cache.PAUSE
 STARTED = []  # every process we started, stopped in `finally`
 
 
@@ -178,6 +180,7 @@ class Process:
     def stop(self):
         if self.proc.poll() is None:
             try:
+                os.killpg(self.proc.pid, signal.SIGCONT)  # a suspended Redis takes no TERM
                 os.killpg(self.proc.pid, signal.SIGTERM)
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -531,6 +534,9 @@ What each row is:
 - **Step POST**: {STEP_MEMBERS} members at once, each saving step 1 of their own audit with their
   CSRF token, again and again (302 each time).
 - **Mixed** ({c["mix"]} people, {c["mix_duration"]} s, visitor cache on): {report["mix_text"]}
+- **Redis hung**: the same mix for {c["redis_down_duration"]} s on the same stack; the private
+  redis-server is suspended (SIGSTOP: it accepts connections and answers nothing) a third of the
+  way in, and resumed when the row ends. {report["readyz_hung"]}
 - **Redis stopped**: the same mix for {c["redis_down_duration"]} s on the same stack; the private
   redis-server is stopped a third of the way in and stays down. `/readyz` before: {report["readyz"]}
 - **Slow clients**: 4 connections each send one header line every 2 s (and reconnect when nginx
@@ -746,8 +752,31 @@ def main():
     judge(slow)
     log(f"  p99 {slow['p99'] / 1000:.0f} ms, {slow['result']}")
 
-    log("== Redis stopped during the mix")
+    log("== Redis hung during the mix")
     down_after = CONFIG["redis_down_duration"] / 3
+    timer = threading.Timer(down_after, os.kill, (redis.proc.pid, signal.SIGSTOP))
+    timer.start()
+    hung = wrk(
+        stack,
+        mix_people,
+        directory,
+        connections=CONFIG["mix"],
+        duration=CONFIG["redis_down_duration"],
+    )
+    timer.join()
+    status, _headers, body = get(stack.url("/readyz"))
+    report["readyz_hung"] = f"`/readyz` while hung: `{status} {body.strip()[:200]}`."
+    os.kill(redis.proc.pid, signal.SIGCONT)
+    hung.update(
+        name=f"mixed, Redis hung after {down_after:.0f} s of {CONFIG['redis_down_duration']} s",
+        checked=True,
+        target_text="0 errors",
+    )
+    judge(hung)
+    log(f"  {hung['rps']:,.0f} req/s, {hung['errors']} errors, {hung['result']}")
+    time.sleep(PAUSE_AFTER_HUNG)  # the app servers ask Redis again after their pause
+
+    log("== Redis stopped during the mix")
     timer = threading.Timer(down_after, redis.stop)
     timer.start()
     down = wrk(
@@ -773,7 +802,8 @@ def main():
     report["walks"] = (
         f"In the mix, {mixed['walks']:,} audits were walked to their result ({mixed['broken']} "
         f"broken off) and {mixed['not_modified']:,} revalidations answered 304; with Redis "
-        f"stopped, {down['walks']:,} walked ({down['broken']} broken off). The app logged "
+        f"hung, {hung['walks']:,} walked ({hung['broken']} broken off); with Redis stopped, "
+        f"{down['walks']:,} walked ({down['broken']} broken off). The app logged "
         f"{report['tracebacks_off']} tracebacks with the visitor cache off and "
         f"{report['tracebacks_on']} in the mixed runs."
     )
@@ -786,7 +816,7 @@ def main():
         target_text="reference",
         result="—",
     )
-    rows = [reference, *rows, mixed, down, slow]
+    rows = [reference, *rows, mixed, hung, down, slow]
     for row in rows:
         if row.get("discarded"):
             row["name"] += f" ({row['discarded'] + 1} tries)"

@@ -142,13 +142,14 @@ PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", default=True)
 
 # Several app servers share one cache: Redis when REDIS_URL is given, the database otherwise.
 # Redis stopped, hung or full is a miss, never an error: calls give up after a tenth of a
-# second, and sessions are kept in the database with the cache in front of them.
+# second, after which each process leaves Redis alone for a few seconds (careerguide.cache), and
+# sessions are kept in the database with the cache in front of them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "careerguide_cache"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "careerguide.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"careerguide:{RELEASE}",
             "OPTIONS": {
@@ -158,7 +159,8 @@ if REDIS_URL:
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # careerguide.cache logs when Redis stops answering, once per pause, not every call.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {

@@ -320,7 +320,9 @@ def failing_cache(request, settings):
         location = f"redis://127.0.0.1:{hung.port}/0"
     else:
         location = request.getfixturevalue("full_redis")
-    production = production_settings(request.getfixturevalue("monkeypatch"), REDIS_URL=location)
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setattr("careerguide.cache.paused_until", {})  # no pause left from another test
+    production = production_settings(monkeypatch, REDIS_URL=location)
     settings.CACHES = production["CACHES"]
     settings.SESSION_ENGINE = production["SESSION_ENGINE"]
     return request.param
@@ -348,6 +350,26 @@ def test_with_the_cache_failing_every_page_answers_and_log_in_works(
         assert page.status_code == 200 and "Log out" in page.content.decode(), (failing_cache, url)
     if failing_cache != "full":  # a full Redis takes a write again once something is deleted
         assert client.get("/readyz").json() == {"database": "ok", "cache": "unavailable"}
+
+
+def test_a_hung_cache_is_asked_once_then_left_alone(client, member, db, settings, monkeypatch):
+    # Each call to a hung Redis waits for its timeout: asked on every call, it made each page
+    # wait most of a second, and a few workers served a few pages a second.
+    hung = HungServer()
+    try:
+        monkeypatch.setattr("careerguide.cache.paused_until", {})
+        monkeypatch.setattr("careerguide.cache.PAUSE", 600)
+        production = production_settings(monkeypatch, REDIS_URL=f"redis://127.0.0.1:{hung.port}/0")
+        settings.CACHES = production["CACHES"]
+        settings.SESSION_ENGINE = production["SESSION_ENGINE"]
+        for url in CATALOGUE:
+            assert client.get(url).status_code == 200
+        response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
+        assert response.status_code == 302
+        assert "Log out" in client.get("/audits/").content.decode()
+        assert len(hung.held) == 1  # one connection, whose first call timed out
+    finally:
+        hung.close()
 
 
 def test_readyz_reports_the_database_and_the_cache(client, db):
