@@ -22,6 +22,7 @@ PAUSE = 5.0
 # server → time.monotonic() until which it is left alone; per process (Django makes a backend
 # per thread, and they share it).
 paused_until = {}
+warned_until = {}  # server → until when an error it answered with is not logged again
 
 
 class RedisCache(DjangoRedisCache):
@@ -49,9 +50,13 @@ class PausingClient:
             try:
                 return method(*args, **kwargs)
             except ConnectionInterrupted as error:
+                now = time.monotonic()
                 if isinstance(error.__cause__, (ConnectionError, TimeoutError)):
-                    paused_until[self._server] = time.monotonic() + PAUSE
+                    paused_until[self._server] = now + PAUSE
                     logger.warning("%s: the cache is left alone for %.0f s.", error, PAUSE)
+                elif now >= warned_until.get(self._server, 0):  # a full Redis refuses every write
+                    warned_until[self._server] = now + PAUSE
+                    logger.warning("%s (logged at most once every %.0f s).", error, PAUSE)
                 raise
 
         return call

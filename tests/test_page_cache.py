@@ -322,6 +322,8 @@ def failing_cache(request, settings):
         location = request.getfixturevalue("full_redis")
     monkeypatch = request.getfixturevalue("monkeypatch")
     monkeypatch.setattr("careerguide.cache.paused_until", {})  # no pause left from another test
+    monkeypatch.setattr("careerguide.cache.warned_until", {})
+    monkeypatch.setattr("careerguide.cache.PAUSE", 600)  # one pause, one warning for the test
     production = production_settings(monkeypatch, REDIS_URL=location)
     settings.CACHES = production["CACHES"]
     settings.SESSION_ENGINE = production["SESSION_ENGINE"]
@@ -329,7 +331,7 @@ def failing_cache(request, settings):
 
 
 def test_with_the_cache_failing_every_page_answers_and_log_in_works(
-    client, member, db, failing_cache
+    client, member, db, failing_cache, caplog
 ):
     # Twice where the cache still answers reads (full: the second visit reads what the first
     # could not store); a stopped or hung cache answers nothing, so the second would repeat it.
@@ -350,6 +352,10 @@ def test_with_the_cache_failing_every_page_answers_and_log_in_works(
         assert page.status_code == 200 and "Log out" in page.content.decode(), (failing_cache, url)
     if failing_cache != "full":  # a full Redis takes a write again once something is deleted
         assert client.get("/readyz").json() == {"database": "ok", "cache": "unavailable"}
+    # The operator hears of it once, not once per call.
+    said = [r.getMessage() for r in caplog.records if r.name == "careerguide.cache"]
+    assert len(said) == 1, said
+    assert ("OutOfMemoryError" in said[0]) if failing_cache == "full" else ("left alone" in said[0])
 
 
 def test_a_hung_cache_is_asked_once_then_left_alone(client, member, db, settings, monkeypatch):
