@@ -283,17 +283,16 @@ class TalksForm(QuestionsForm):
 def conference_talks():
     """{conference name: {choice key: (label, label with the conference, track slugs)}}, in
     alphabetical order: one choice per session of a conference, whatever tracks list it."""
-    sessions = ConferenceTrack.objects.filter(track__published=True).select_related(
-        "conference", "track"
+    sessions = ConferenceTrack.objects.filter(track__published=True).values_list(
+        "conference__name", "conference__slug", "session", "track__slug"
     )
     grouped = {}
-    for session in sessions:
-        conference = session.conference
-        talks = grouped.setdefault(conference.name, {})
-        key = f"{conference.slug}:{slugify(session.session) or 'talk'}"
+    for conference, conference_slug, session, track_slug in sessions:
+        talks = grouped.setdefault(conference, {})
+        key = f"{conference_slug}:{slugify(session) or 'talk'}"
         if key not in talks:
-            talks[key] = [session.session, set()]
-        talks[key][1].add(session.track.slug)
+            talks[key] = [session, set()]
+        talks[key][1].add(track_slug)
     ordered = {}
     for name in sorted(grouped, key=str.casefold):
         talks = grouped[name]
