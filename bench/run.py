@@ -48,6 +48,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -420,6 +421,27 @@ def steppers(stack, members):
     return found
 
 
+def mix_with_redis_failing(stack, people, directory, how, fail):
+    """The mix again, with `fail()` called a third of the way in: the row, and what /readyz
+    says at its end."""
+    after = CONFIG["redis_down_duration"] / 3
+    timer = threading.Timer(after, fail)
+    timer.start()
+    row = wrk(
+        stack, people, directory, connections=CONFIG["mix"], duration=CONFIG["redis_down_duration"]
+    )
+    timer.join()
+    status, _headers, body = get(stack.url("/readyz"))
+    row.update(
+        name=f"mixed, Redis {how} after {after:.0f} s of {CONFIG['redis_down_duration']} s",
+        checked=True,
+        target_text="0 errors",
+    )
+    judge(row)
+    log(f"  {row['rps']:,.0f} req/s, {row['errors']} errors, {row['result']}")
+    return row, f"`{status} {body.strip()[:200]}`." if status != 404 else "absent (404)."
+
+
 def slow_clients(stack, count=4, stop=None):
     """Connections that send one header line every 2 s and never finish; they reconnect when
     the server gives up on them, as an attacker would."""
@@ -753,51 +775,15 @@ def main():
     log(f"  p99 {slow['p99'] / 1000:.0f} ms, {slow['result']}")
 
     log("== Redis hung during the mix")
-    down_after = CONFIG["redis_down_duration"] / 3
-    timer = threading.Timer(down_after, os.kill, (redis.proc.pid, signal.SIGSTOP))
-    timer.start()
-    hung = wrk(
-        stack,
-        mix_people,
-        directory,
-        connections=CONFIG["mix"],
-        duration=CONFIG["redis_down_duration"],
-    )
-    timer.join()
-    status, _headers, body = get(stack.url("/readyz"))
-    report["readyz_hung"] = f"`/readyz` while hung: `{status} {body.strip()[:200]}`."
+    suspend = partial(os.kill, redis.proc.pid, signal.SIGSTOP)
+    hung, readyz = mix_with_redis_failing(stack, mix_people, directory, "hung", suspend)
+    report["readyz_hung"] = f"`/readyz` while hung: {readyz}"
     os.kill(redis.proc.pid, signal.SIGCONT)
-    hung.update(
-        name=f"mixed, Redis hung after {down_after:.0f} s of {CONFIG['redis_down_duration']} s",
-        checked=True,
-        target_text="0 errors",
-    )
-    judge(hung)
-    log(f"  {hung['rps']:,.0f} req/s, {hung['errors']} errors, {hung['result']}")
     time.sleep(PAUSE_AFTER_HUNG)  # the app servers ask Redis again after their pause
 
     log("== Redis stopped during the mix")
-    timer = threading.Timer(down_after, redis.stop)
-    timer.start()
-    down = wrk(
-        stack,
-        mix_people,
-        directory,
-        connections=CONFIG["mix"],
-        duration=CONFIG["redis_down_duration"],
-    )
-    timer.join()
-    status, _headers, body = get(stack.url("/readyz"))
-    report["readyz"] += " With Redis stopped: " + (
-        f"`{status} {body.strip()[:200]}`." if status != 404 else "absent (404)."
-    )
-    down.update(
-        name=f"mixed, Redis stopped after {down_after:.0f} s of {CONFIG['redis_down_duration']} s",
-        checked=True,
-        target_text="0 errors",
-    )
-    judge(down)
-    log(f"  {down['rps']:,.0f} req/s, {down['errors']} errors, {down['result']}")
+    down, readyz = mix_with_redis_failing(stack, mix_people, directory, "stopped", redis.stop)
+    report["readyz"] += f" With Redis stopped: {readyz}"
     report["tracebacks_on"] = stack.stop()
     report["walks"] = (
         f"In the mix, {mixed['walks']:,} audits were walked to their result ({mixed['broken']} "
