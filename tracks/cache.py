@@ -1,5 +1,6 @@
-"""The catalogue's cache: whole pages for visitors and `{% cache %}` fragments, both under the
-catalogue's version, which a curator's save renews.
+"""The catalogue's cache: whole pages for visitors, `{% cache %}` fragments and the rows that
+track and company pages are found by, all under the catalogue's version, which a curator's save
+renews.
 
 The cache's KEY_PREFIX carries the release (settings.RELEASE), so a deploy starts afresh too. A
 cache that is down or full is a miss: pages are rendered from the database, never an error.
