@@ -7,6 +7,10 @@ calls, and a few workers then serve a few pages a second. Here a call that canno
 times out pauses the cache in this process for PAUSE seconds, during which every call is a miss
 at once and the site runs from the database; the first call after the pause asks Redis again.
 An error Redis answers with (a full Redis refusing a write) is an answer: reads still go to it.
+
+Deletions are always sent, paused or not: they are rare, and one lost would leave a stale copy to
+be read once Redis answers again (a signed-out member's session, a catalogue version a curator's
+save retired).
 """
 
 import logging
@@ -19,6 +23,7 @@ from redis.exceptions import ConnectionError, TimeoutError
 logger = logging.getLogger(__name__)
 
 PAUSE = 5.0
+ALWAYS_SENT = frozenset({"delete", "delete_many"})
 # server → time.monotonic() until which it is left alone; per process (Django makes a backend
 # per thread, and they share it).
 paused_until = {}
@@ -45,7 +50,7 @@ class PausingClient:
             return method
 
         def call(*args, **kwargs):
-            if time.monotonic() < paused_until.get(self._server, 0):
+            if name not in ALWAYS_SENT and time.monotonic() < paused_until.get(self._server, 0):
                 raise ConnectionInterrupted(connection=None)
             try:
                 return method(*args, **kwargs)

@@ -378,6 +378,25 @@ def test_a_hung_cache_is_asked_once_then_left_alone(client, member, db, settings
         hung.close()
 
 
+def test_a_paused_cache_still_takes_deletions(db, settings, monkeypatch, full_redis):
+    # A member who signs out, or a curator's save, while the cache is paused must not leave a
+    # copy to be read once Redis answers again.
+    import redis
+
+    from careerguide import cache as backend
+
+    production = production_settings(monkeypatch, REDIS_URL=full_redis)
+    settings.CACHES = production["CACHES"]
+    server = redis.Redis.from_url(full_redis)
+    server.flushall()
+    cache.set("kept", "a value")
+    monkeypatch.setattr(backend, "paused_until", {full_redis: time.monotonic() + 600})
+    assert cache.get("kept") is None  # paused: not asked
+    cache.delete("kept")
+    monkeypatch.setattr(backend, "paused_until", {})
+    assert cache.get("kept") is None and server.dbsize() == 0
+
+
 def test_readyz_reports_the_database_and_the_cache(client, db):
     response = client.get("/readyz")
     assert response.status_code == 200

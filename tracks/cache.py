@@ -45,7 +45,7 @@ def renew_catalogue_version(**kwargs):
         return
 
     def renew():
-        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        cache.delete(VERSION_KEY)  # the next request starts a new one (catalogue_version)
 
     renew()
     # A page rendered between the save and the commit read the old rows under the new version:
