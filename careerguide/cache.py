@@ -18,12 +18,13 @@ import time
 
 from django_redis.cache import RedisCache as DjangoRedisCache
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import ConnectionError, TimeoutError
+from redis import exceptions as redis_errors
 
 logger = logging.getLogger(__name__)
 
 PAUSE = 5.0
 ALWAYS_SENT = frozenset({"delete", "delete_many"})
+NO_ANSWER = (redis_errors.ConnectionError, redis_errors.TimeoutError)  # not an error Redis sent
 # server → time.monotonic() until which it is left alone; per process (Django makes a backend
 # per thread, and they share it).
 paused_until = {}
@@ -56,7 +57,7 @@ class PausingClient:
                 return method(*args, **kwargs)
             except ConnectionInterrupted as error:
                 now = time.monotonic()
-                if isinstance(error.__cause__, (ConnectionError, TimeoutError)):
+                if isinstance(error.__cause__, NO_ANSWER):
                     paused_until[self._server] = now + PAUSE
                     logger.warning("%s: the cache is left alone for %.0f s.", error, PAUSE)
                 elif now >= warned_until.get(self._server, 0):  # a full Redis refuses every write
