@@ -310,23 +310,33 @@ def full_redis():
         process.wait()
 
 
-@pytest.fixture(params=["stopped", "hung", "full"])
-def failing_cache(request, settings):
-    if request.param == "stopped":
-        location = f"redis://127.0.0.1:{free_port()}/0"
-    elif request.param == "hung":
-        hung = HungServer()
-        request.addfinalizer(hung.close)
-        location = f"redis://127.0.0.1:{hung.port}/0"
-    else:
-        location = request.getfixturevalue("full_redis")
-    monkeypatch = request.getfixturevalue("monkeypatch")
-    monkeypatch.setattr("careerguide.cache.paused_until", {})  # no pause left from another test
+@pytest.fixture
+def hung_server():
+    server = HungServer()
+    yield server
+    server.close()
+
+
+def use_redis(location, settings, monkeypatch):
+    """Production's cache and sessions on the Redis at `location`, with no pause or warning left
+    from another test, and one pause (one warning) for the whole test."""
+    monkeypatch.setattr("careerguide.cache.paused_until", {})
     monkeypatch.setattr("careerguide.cache.warned_until", {})
-    monkeypatch.setattr("careerguide.cache.PAUSE", 600)  # one pause, one warning for the test
+    monkeypatch.setattr("careerguide.cache.PAUSE", 600)
     production = production_settings(monkeypatch, REDIS_URL=location)
     settings.CACHES = production["CACHES"]
     settings.SESSION_ENGINE = production["SESSION_ENGINE"]
+
+
+@pytest.fixture(params=["stopped", "hung", "full"])
+def failing_cache(request, settings, monkeypatch):
+    if request.param == "stopped":
+        location = f"redis://127.0.0.1:{free_port()}/0"
+    elif request.param == "hung":
+        location = f"redis://127.0.0.1:{request.getfixturevalue('hung_server').port}/0"
+    else:
+        location = request.getfixturevalue("full_redis")
+    use_redis(location, settings, monkeypatch)
     return request.param
 
 
@@ -358,24 +368,18 @@ def test_with_the_cache_failing_every_page_answers_and_log_in_works(
     assert ("OutOfMemoryError" in said[0]) if failing_cache == "full" else ("left alone" in said[0])
 
 
-def test_a_hung_cache_is_asked_once_then_left_alone(client, member, db, settings, monkeypatch):
+def test_a_hung_cache_is_asked_once_then_left_alone(
+    client, member, db, settings, monkeypatch, hung_server
+):
     # Each call to a hung Redis waits for its timeout: asked on every call, it made each page
     # wait most of a second, and a few workers served a few pages a second.
-    hung = HungServer()
-    try:
-        monkeypatch.setattr("careerguide.cache.paused_until", {})
-        monkeypatch.setattr("careerguide.cache.PAUSE", 600)
-        production = production_settings(monkeypatch, REDIS_URL=f"redis://127.0.0.1:{hung.port}/0")
-        settings.CACHES = production["CACHES"]
-        settings.SESSION_ENGINE = production["SESSION_ENGINE"]
-        for url in CATALOGUE:
-            assert client.get(url).status_code == 200
-        response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
-        assert response.status_code == 302
-        assert "Log out" in client.get("/audits/").content.decode()
-        assert len(hung.held) == 1  # one connection, whose first call timed out
-    finally:
-        hung.close()
+    use_redis(f"redis://127.0.0.1:{hung_server.port}/0", settings, monkeypatch)
+    for url in CATALOGUE:
+        assert client.get(url).status_code == 200
+    response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Log out" in client.get("/audits/").content.decode()
+    assert len(hung_server.held) == 1  # one connection, whose first call timed out
 
 
 def test_a_paused_cache_still_takes_deletions(db, settings, monkeypatch, full_redis):
@@ -383,17 +387,14 @@ def test_a_paused_cache_still_takes_deletions(db, settings, monkeypatch, full_re
     # copy to be read once Redis answers again.
     import redis
 
-    from careerguide import cache as backend
-
-    production = production_settings(monkeypatch, REDIS_URL=full_redis)
-    settings.CACHES = production["CACHES"]
+    use_redis(full_redis, settings, monkeypatch)
     server = redis.Redis.from_url(full_redis)
     server.flushall()
     cache.set("kept", "a value")
-    monkeypatch.setattr(backend, "paused_until", {full_redis: time.monotonic() + 600})
+    monkeypatch.setattr("careerguide.cache.paused_until", {full_redis: time.monotonic() + 600})
     assert cache.get("kept") is None  # paused: not asked
     cache.delete("kept")
-    monkeypatch.setattr(backend, "paused_until", {})
+    monkeypatch.setattr("careerguide.cache.paused_until", {})
     assert cache.get("kept") is None and server.dbsize() == 0
 
 
