@@ -19,9 +19,9 @@ Bounded in time (about 9 minutes), only on 127.0.0.1, stops everything it starte
    BENCH_UNSTEADY_PERCENT.
 5. With the visitor cache on, as in production: 50 people at once for 60 s (bench/people.lua:
    visitors browsing, half revalidating with If-None-Match; members reading their pages;
-   members walking an audit), then 4 slow clients trickling headers while /healthz is measured,
-   then the mix again with Redis hung (SIGSTOP) after a third of it, resumed at its end, and
-   once more with Redis stopped after a third of it.
+   members and visitors walking an audit), then 4 slow clients trickling headers while /healthz
+   is measured, then the mix again with Redis hung (SIGSTOP) after a third of it, resumed at its
+   end, and once more with Redis stopped after a third of it.
 6. Prints the table and writes docs/PERFORMANCE.md (the part below the marker is kept).
 
 Environment [defaults]: BENCH_MEMBERS [10000], BENCH_AUDITS_PER_MEMBER [10], BENCH_HISTORY_AUDITS
@@ -219,7 +219,9 @@ def app_env(secret_key, redis_url, page_cache):
         DJANGO_SECRET_KEY=secret_key,
         DJANGO_INSECURE_HTTP="1",  # plain http on 127.0.0.1; everything else as in production
         DJANGO_BEHIND_PROXY="1",
-        DJANGO_PROXY_COUNT="1",
+        # A load balancer in front of nginx: visitors who walk an audit each send the address it
+        # would add (X-Forwarded-For), so each counts as one browser at one address.
+        DJANGO_PROXY_COUNT="2",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_PAGE_CACHE="1" if page_cache else "0",
         PYTHONUNBUFFERED="1",
@@ -528,7 +530,8 @@ compare those, not absolute numbers across runs.
 
 - {report["machine"]}
 - nginx (deploy/nginx.conf, as `make serve` runs it) on 127.0.0.1 in front of gunicorn on a unix
-  socket, {c["workers"]} sync workers, DEBUG off, `DJANGO_BEHIND_PROXY=1`, `DJANGO_PROXY_COUNT=1`,
+  socket, {c["workers"]} sync workers, DEBUG off, `DJANGO_BEHIND_PROXY=1`, `DJANGO_PROXY_COUNT=2`
+  (a load balancer in front of nginx, played by wrk: each visitor's own X-Forwarded-For),
   `DJANGO_INSECURE_HTTP=1` (plain http on 127.0.0.1); a private Redis for the cache; PostgreSQL
   {report["postgresql"]} in a database of the bench's own.
 - Data: {report["data"]}
@@ -552,7 +555,8 @@ What each row is:
   revalidating.
 - **Member** rows: each request comes from a different member of {report["readers"]:,} signed-in
   members (their own two newest audits for result and compare); the history of 500 audits is
-  the one member who has them.
+  the one member who has them. Each member's session is in the database and in the cache, where
+  a log-in with `cached_db` sessions leaves it.
 - **Step POST**: {STEP_MEMBERS} members at once, each saving step 1 of their own audit with their
   CSRF token, again and again (302 each time).
 - **Mixed** ({c["mix"]} people, {c["mix_duration"]} s, visitor cache on): {report["mix_text"]}
@@ -565,8 +569,6 @@ What each row is:
   drops them) while wrk measures `/healthz` on 4 connections.
 
 {report["walks"]}
-
-Only members walk the audit here: visitors' own audits are not in the mix yet.
 
 ## Queries per page, 5 and 500 audits
 
@@ -722,7 +724,7 @@ def main():
     stack = Stack(env_on)
     status, _headers, body = get(stack.url("/readyz"))
     report["readyz"] = f"`{status} {body.strip()[:200]}`" if status != 404 else "absent (404)."
-    mix = ["visitor"] * 5 + ["reader"] * 3 + ["walker"] * 2
+    mix = ["visitor"] * 5 + ["reader"] * 3 + ["walker", "visitor_walker"]
     mix_people = {
         "mix": mix,
         "catalogue": sum(pages.values(), []),
@@ -737,7 +739,9 @@ def main():
         f"members opening a history, a result or a comparison (each request another member), "
         f"{mix.count('walker') * 10}% members walking an audit: GET /audits/new/, POST it, then "
         "each step's page and its POST with the page's CSRF token, and the result (each walk "
-        f"another of {len(walkers):,} members)."
+        f"another of {len(walkers):,} members); {mix.count('visitor_walker') * 10}% visitors "
+        "walking one the same way, each walk a new browser with an address of its own, whose "
+        "audit is theirs by the session cookie its start sets."
     )
     wrk(stack, mix_people, directory, connections=CONFIG["mix"], duration=5)  # warm-up
     before = healthz(stack, directory)
@@ -755,7 +759,8 @@ def main():
     judge(mixed)
     log(
         f"  {mixed['name']}: {mixed['rps']:,.0f} req/s, p95 {mixed['p95'] / 1000:.0f} ms, "
-        f"{mixed['errors']} errors, {mixed['walks']} audits walked, {mixed['broken']} broken off"
+        f"{mixed['errors']} errors, {mixed['walks']} audits walked "
+        f"({mixed['visitor_walks']} by visitors), {mixed['broken']} broken off"
     )
     references += [before, after]
 
@@ -786,8 +791,9 @@ def main():
     report["readyz"] += f" With Redis stopped: {readyz}"
     report["tracebacks_on"] = stack.stop()
     report["walks"] = (
-        f"In the mix, {mixed['walks']:,} audits were walked to their result ({mixed['broken']} "
-        f"broken off) and {mixed['not_modified']:,} revalidations answered 304; with Redis "
+        f"In the mix, {mixed['walks']:,} audits were walked to their result "
+        f"({mixed['visitor_walks']:,} of them by visitors; {mixed['broken']} broken off) and "
+        f"{mixed['not_modified']:,} revalidations answered 304; with Redis "
         f"hung, {hung['walks']:,} walked ({hung['broken']} broken off); with Redis stopped, "
         f"{down['walks']:,} walked ({down['broken']} broken off). The app logged "
         f"{report['tracebacks_off']} tracebacks with the visitor cache off and "
