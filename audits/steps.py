@@ -8,7 +8,7 @@ grouped, labelled or coloured by track (conference sessions are grouped by their
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
 from tracks.models import Company, CompanyTrack, ConferenceTrack, Track
@@ -179,27 +179,31 @@ class QuestionsForm(StepForm):
 
     @classmethod
     def chosen_options(cls, data):
-        """The options picked in `data`, with their questions and weights."""
-        options = (
+        """The options picked in `data` ({question slug: key or keys}), with their questions and
+        weights, in the curators' order."""
+        picked = Q()
+        for slug, keys in data.items():
+            if keys:
+                picked |= Q(question__slug=slug, key__in=keys if isinstance(keys, list) else [keys])
+        if not picked:
+            return []
+        return list(
             Option.objects.filter(
-                question__step=cls.step_number, published=True, question__published=True
+                picked, question__step=cls.step_number, published=True, question__published=True
             )
             .select_related("question")
-            .prefetch_related("weights__track")
+            .prefetch_related("weights")
         )
-        chosen = []
-        for option in options:
-            picked = data.get(option.question.slug)
-            if picked is None:
-                continue
-            if option.key in picked if isinstance(picked, list) else option.key == picked:
-                chosen.append(option)
-        return chosen
 
     @staticmethod
-    def signals(options):
+    def signals(options, tracks):
+        """Each option as evidence, weighing the audit's `tracks` only (the published ones)."""
+        slugs = {track.pk: track.slug for track in tracks}
         return tuple(
-            scoring.Signal(o.label, {w.track.slug: w.weight for w in o.weights.all()})
+            scoring.Signal(
+                o.label,
+                {slugs[w.track_id]: w.weight for w in o.weights.all() if w.track_id in slugs},
+            )
             for o in options
         )
 
@@ -221,7 +225,7 @@ class ProblemsForm(QuestionsForm):
     def read(cls, data, tracks):
         options = cls.chosen_options(data)
         return Reading(
-            evidence={"problems": cls.signals(options)},
+            evidence={"problems": cls.signals(options, tracks)},
             snapshot={"problems": [o.label for o in options], "note": data.get("note", "")},
         )
 
@@ -233,7 +237,7 @@ class ReadingForm(QuestionsForm):
     def read(cls, data, tracks):
         options = cls.chosen_options(data)
         return Reading(
-            evidence={"reading": cls.signals(options)},
+            evidence={"reading": cls.signals(options, tracks)},
             snapshot={"reading": [o.label for o in options]},
         )
 
@@ -274,7 +278,7 @@ class TalksForm(QuestionsForm):
         return Reading(
             evidence={
                 "talks": tuple(scoring.Signal(full, weights) for full, weights in sessions)
-                + cls.signals(topics)
+                + cls.signals(topics, tracks)
             },
             snapshot={"talks": [full for full, _ in sessions] + [o.label for o in topics]},
         )
