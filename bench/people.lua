@@ -77,7 +77,9 @@ local function reader_request()
   reader_next = reader_next % #people.readers + 1
   local kind = people.only or ({"reader:history", "reader:result", "reader:compare"})[math.random(3)]
   local path
-  if kind == "reader:history" then
+  if kind == "reader:home" then  -- the cheapest signed-in page: the floor the others stand on
+    path = "/"
+  elseif kind == "reader:history" then
     path = "/audits/"
   elseif kind == "reader:result" then
     path = "/audits/" .. member[2] .. "/result/"
