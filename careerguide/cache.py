@@ -1,5 +1,5 @@
 """The Redis cache backend: django-redis, leaving Redis alone for a few seconds once it has failed
-to answer.
+to answer, and forgetting on its return what it could not be told.
 
 django-redis with IGNORE_EXCEPTIONS turns a Redis that is stopped or hung into cache misses, but
 it still asks: a hung Redis costs every call its whole socket timeout, a page makes several
@@ -8,11 +8,14 @@ times out pauses the cache in this process for PAUSE seconds, during which every
 at once and the site runs from the database; the first call after the pause asks Redis again.
 An error Redis answers with (a full Redis refusing a write) is an answer: reads still go to it.
 
-Deletions are always sent, paused or not: they are rare, and one lost would leave a stale copy to
-be read once Redis answers again (a signed-out member's session, a catalogue version a curator's
-save retired).
+A write or a deletion that does not reach Redis may leave an older value there: a session changed
+or signed out while Redis was hung would come back once it answers, a catalogue version a
+curator's save retired would be served again. So each key of such a call is remembered in this
+process and deleted before anything else is asked of Redis once it answers. Deletions are sent
+even while paused: they are rare, and whatever Redis takes need not wait.
 """
 
+import inspect
 import logging
 import time
 
@@ -25,10 +28,22 @@ logger = logging.getLogger(__name__)
 PAUSE = 5.0
 ALWAYS_SENT = frozenset({"delete", "delete_many"})
 NO_ANSWER = (redis_errors.ConnectionError, redis_errors.TimeoutError)  # not an error Redis sent
-# server → time.monotonic() until which it is left alone; per process (Django makes a backend
-# per thread, and they share it).
-paused_until = {}
-warned_until = {}  # server → until when an error it answered with is not logged again
+# The argument holding the key (or keys) of each call that changes what Redis holds.
+CHANGES = {
+    "set": "key",
+    "add": "key",
+    "incr": "key",
+    "decr": "key",
+    "touch": "key",
+    "delete": "key",
+    "set_many": "data",
+    "delete_many": "keys",
+}
+MAX_UNSENT = 100_000  # keys remembered at most: a long outage's later changes are not undone
+# Per process, for each server (Django makes a backend per thread, and they share these):
+paused_until = {}  # time.monotonic() until which it is left alone
+warned_until = {}  # until when an error it answered with is not logged again
+unsent = {}  # keys that calls which failed would have changed, to be deleted once it answers
 
 
 class RedisCache(DjangoRedisCache):
@@ -51,18 +66,48 @@ class PausingClient:
             return method
 
         def call(*args, **kwargs):
-            if name not in ALWAYS_SENT and time.monotonic() < paused_until.get(self._server, 0):
-                raise ConnectionInterrupted(connection=None)
             try:
+                if name not in ALWAYS_SENT and time.monotonic() < paused_until.get(self._server, 0):
+                    raise ConnectionInterrupted(connection=None)
+                self.delete_unsent()
                 return method(*args, **kwargs)
             except ConnectionInterrupted as error:
-                now = time.monotonic()
-                if isinstance(error.__cause__, NO_ANSWER):
-                    paused_until[self._server] = now + PAUSE
-                    logger.warning("%s: the cache is left alone for %.0f s.", error, PAUSE)
-                elif now >= warned_until.get(self._server, 0):  # a full Redis refuses every write
-                    warned_until[self._server] = now + PAUSE
-                    logger.warning("%s (logged at most once every %.0f s).", error, PAUSE)
+                self.remember(name, method, args, kwargs)
+                if error.connection is not None:  # Redis was asked, not skipped
+                    self.failed(error)
                 raise
 
         return call
+
+    def failed(self, error):
+        now = time.monotonic()
+        if isinstance(error.__cause__, NO_ANSWER):
+            paused_until[self._server] = now + PAUSE
+            logger.warning("%s: the cache is left alone for %.0f s.", error, PAUSE)
+        elif now >= warned_until.get(self._server, 0):  # a full Redis refuses every write
+            warned_until[self._server] = now + PAUSE
+            logger.warning("%s (logged at most once every %.0f s).", error, PAUSE)
+
+    def remember(self, name, method, args, kwargs):
+        """The keys this failed call would have changed, to be deleted once Redis answers."""
+        if name not in CHANGES:
+            return
+        arguments = inspect.signature(method).bind(*args, **kwargs).arguments
+        keys = arguments[CHANGES[name]]
+        keys = [keys] if CHANGES[name] == "key" else list(keys)
+        pending = unsent.setdefault(self._server, set())
+        if len(pending) >= MAX_UNSENT:
+            return
+        pending.update(self._client.make_key(key, version=arguments.get("version")) for key in keys)
+        if len(pending) >= MAX_UNSENT:
+            logger.warning("%d keys changed while Redis was away: no more are undone.", MAX_UNSENT)
+
+    def delete_unsent(self, batch=1000):
+        pending = unsent.get(self._server)
+        while pending:
+            keys = [pending.pop() for _ in range(min(batch, len(pending)))]
+            try:
+                self._client.delete_many(keys)  # whole keys, as made when remembered
+            except ConnectionInterrupted:
+                pending.update(keys)
+                raise

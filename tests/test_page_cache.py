@@ -4,10 +4,13 @@ is seen at once, nobody can fill the cache, and a cache that is down, hung or fu
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ from django.urls import reverse
 from ports import free_port
 from production import production_settings
 
+from careerguide import cache as cache_module
 from tracks.cache import VERSION_KEY
 from tracks.models import Track
 
@@ -262,9 +266,9 @@ class HungServer:
         self.sock.close()
 
 
-@pytest.fixture
-def full_redis():
-    """A Redis of its own, 2 MB at most and evicting nothing: every write fails once full."""
+@contextmanager
+def own_redis(*options):
+    """A redis-server of this test's own: (its URL, its process)."""
     server = shutil.which("redis-server")
     if not server:
         if os.environ.get("CI"):
@@ -272,23 +276,10 @@ def full_redis():
         pytest.skip("redis-server is not installed")
     port = free_port()
     process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--maxmemory",
-            "2mb",
-            "--maxmemory-policy",
-            "noeviction",
-        ],  # fmt: skip
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         *options],
         stdout=subprocess.DEVNULL,
-    )
+    )  # fmt: skip
     try:
         for _ in range(50):
             try:
@@ -296,18 +287,32 @@ def full_redis():
                 break
             except OSError:
                 time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0", process
+    finally:
+        process.send_signal(signal.SIGCONT)  # a test may leave it suspended
+        process.terminate()
+        process.wait()
+
+
+@pytest.fixture
+def full_redis():
+    """A Redis of its own, 2 MB at most and evicting nothing: every write fails once full."""
+    with own_redis("--maxmemory", "2mb", "--maxmemory-policy", "noeviction") as (location, _):
         import redis
 
-        filler = redis.Redis(port=port)
+        filler = redis.Redis.from_url(location)
         while True:
             try:
                 filler.set(f"filler:{filler.dbsize()}", "x" * 100_000)
             except redis.exceptions.ResponseError:  # OOM: full
                 break
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait()
+        yield location
+
+
+@pytest.fixture
+def redis_server():
+    with own_redis() as server:
+        yield server
 
 
 @pytest.fixture
@@ -322,6 +327,7 @@ def use_redis(location, settings, monkeypatch):
     from another test, and one pause (one warning) for the whole test."""
     monkeypatch.setattr("careerguide.cache.paused_until", {})
     monkeypatch.setattr("careerguide.cache.warned_until", {})
+    monkeypatch.setattr("careerguide.cache.unsent", {})
     monkeypatch.setattr("careerguide.cache.PAUSE", 600)
     production = production_settings(monkeypatch, REDIS_URL=location)
     settings.CACHES = production["CACHES"]
@@ -396,6 +402,54 @@ def test_a_paused_cache_still_takes_deletions(db, settings, monkeypatch, full_re
     cache.delete("kept")
     monkeypatch.setattr("careerguide.cache.paused_until", {})
     assert cache.get("kept") is None and server.dbsize() == 0
+
+
+@contextmanager
+def hung(process):
+    """Redis suspended (SIGSTOP: it holds its connections and answers nothing), then resumed;
+    the app servers ask it again once their pause is over, which here is at once."""
+    process.send_signal(signal.SIGSTOP)
+    try:
+        cache.get("anything")  # a request's read times out: this process leaves Redis alone
+        yield
+    finally:
+        process.send_signal(signal.SIGCONT)
+    cache_module.paused_until.clear()
+
+
+def test_a_member_who_signs_out_while_redis_hangs_stays_signed_out(
+    client, member, db, redis_server, settings, monkeypatch
+):
+    location, process = redis_server
+    use_redis(location, settings, monkeypatch)
+    response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/audits/").status_code == 200  # its session is in Redis too
+    copy = Client()  # the same cookie, kept elsewhere (a second tab, a shared computer)
+    copy.cookies["sessionid"] = client.cookies["sessionid"].value
+
+    with hung(process):
+        assert client.post(reverse("account_logout")).status_code == 302
+
+    response = copy.get("/audits/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_changed_while_redis_hangs_is_read_as_changed(
+    db, redis_server, settings, monkeypatch
+):
+    location, process = redis_server
+    use_redis(location, settings, monkeypatch)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    session = store()
+    session["step"] = "before"
+    session.save()
+
+    with hung(process):
+        session["step"] = "after"
+        session.save()  # saved in the database; Redis still holds "before"
+
+    assert store(session.session_key).load()["step"] == "after"
 
 
 def test_readyz_reports_the_database_and_the_cache(client, db):
