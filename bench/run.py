@@ -254,11 +254,11 @@ class Stack:
         self.process.stop()
         shutil.rmtree(self.run_dir, ignore_errors=True)
         lines = self.process.tail(200_000).splitlines()
-        tracebacks = sum("Traceback" in line for line in lines)
-        if tracebacks:
-            last = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
-            log(f"  the app logged {tracebacks} tracebacks; the last: {last[-1] if last else '?'}")
-        return tracebacks
+        starts = [number for number, line in enumerate(lines) if "Traceback" in line]
+        if starts:
+            last = "\n".join(f"    {line}" for line in lines[starts[-1] : starts[-1] + 60])
+            log(f"  the app logged {len(starts)} tracebacks; the last:\n{last}")
+        return len(starts)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
