@@ -7,6 +7,9 @@ PROJECT_DIR (default: this checkout) is served with gunicorn on 127.0.0.1, produ
 a SQLite file of its own and a Redis of its own (a private redis-server capped at 8 MB with
 noeviction, as the finding was measured). Prints one line per finding. Bounded: a few thousand
 requests, about two minutes; stops the servers it started.
+
+Besides the issue's findings, one of its own: a member who signs out while Redis hangs, and
+whether that cookie is still signed in once Redis answers again (it must get 302s).
 """
 
 import http.client
@@ -128,11 +131,24 @@ def main():
         print(f"  then, as a visitor: {statuses(web_port, pages[:3])}")
         print(f"  then, as a member: {statuses(web_port, pages, member)}")
 
+        _, leaver = log_in(web_port, "finder")  # a second session, to sign out while Redis hangs
+        page = request(web_port, "GET", "/", headers={"Cookie": leaver})[2]
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
         redis.send_signal(signal.SIGSTOP)
         hung = {p: request(web_port, "GET", p, headers={"Cookie": member}) for p in pages}
         print("Redis hung (SIGSTOP), member: "
               + ", ".join(f"{p} {r[0]} in {r[3]:.2f} s" for p, r in hung.items()))  # fmt: skip
+        headers = {"Cookie": leaver, "Content-Type": "application/x-www-form-urlencoded",
+                   "Referer": f"http://{HOST}:{web_port}/"}  # fmt: skip
+        out = request(
+            web_port, "POST", "/accounts/logout/", f"csrfmiddlewaretoken={token}", headers
+        )
         redis.send_signal(signal.SIGCONT)
+        time.sleep(6)  # the app servers ask Redis again once their pause (5 s) is over
+        after = [
+            request(web_port, "GET", "/audits/", headers={"Cookie": leaver})[0] for _ in range(6)
+        ]
+        print(f"Redis hung, sign-out: {out[0]}; that cookie once Redis answers: {after}")
 
         redis.terminate(), redis.wait()
         print(f"Redis stopped, visitor: {statuses(web_port, pages[:3])}")

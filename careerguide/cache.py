@@ -11,13 +11,17 @@ An error Redis answers with (a full Redis refusing a write) is an answer: reads 
 A write or a deletion that does not reach Redis may leave an older value there: a session changed
 or signed out while Redis was hung would come back once it answers, a catalogue version a
 curator's save retired would be served again. So each key of such a call is remembered in this
-process and deleted before anything else is asked of Redis once it answers. Deletions are sent
-even while paused: they are rare, and whatever Redis takes need not wait.
+process and deleted before anything else is asked of Redis once it answers, and tried again every
+RETRY seconds in the background meanwhile, so that it does not wait for this process's next
+request while other processes read Redis. Deletions are sent even while paused: they are rare,
+and whatever Redis takes need not wait.
 """
 
 import inspect
 import logging
+import threading
 import time
+from contextlib import suppress
 
 from django_redis.cache import RedisCache as DjangoRedisCache
 from django_redis.exceptions import ConnectionInterrupted
@@ -26,6 +30,7 @@ from redis import exceptions as redis_errors
 logger = logging.getLogger(__name__)
 
 PAUSE = 5.0
+RETRY = 1.0  # seconds between the background attempts to delete what Redis missed
 ALWAYS_SENT = frozenset({"delete", "delete_many"})
 NO_ANSWER = (redis_errors.ConnectionError, redis_errors.TimeoutError)  # not an error Redis sent
 # The argument holding the key (or keys) of each call that changes what Redis holds.
@@ -44,6 +49,7 @@ MAX_UNSENT = 100_000  # keys remembered at most: a long outage's later changes a
 paused_until = {}  # time.monotonic() until which it is left alone
 warned_until = {}  # until when an error it answered with is not logged again
 unsent = {}  # keys that calls which failed would have changed, to be deleted once it answers
+retrying = {}  # the timer that will next try to delete them
 
 
 class RedisCache(DjangoRedisCache):
@@ -101,6 +107,23 @@ class PausingClient:
         pending.update(self._client.make_key(key, version=arguments.get("version")) for key in keys)
         if len(pending) >= MAX_UNSENT:
             logger.warning("%d keys changed while Redis was away: no more are undone.", MAX_UNSENT)
+        self.retry_later()
+
+    def retry_later(self):
+        timer = retrying.get(self._server)
+        if timer is None or not timer.is_alive():
+            timer = retrying[self._server] = threading.Timer(RETRY, self.retry)
+            timer.daemon = True
+            timer.start()
+
+    def retry(self):
+        """In the background: delete what Redis missed, and try again later while it does not
+        answer (quietly: the requests' own calls log the outage)."""
+        retrying.pop(self._server, None)
+        with suppress(ConnectionInterrupted):
+            self.delete_unsent()
+        if unsent.get(self._server):
+            self.retry_later()
 
     def delete_unsent(self, batch=1000):
         pending = unsent.get(self._server)

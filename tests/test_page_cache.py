@@ -328,6 +328,7 @@ def use_redis(location, settings, monkeypatch):
     monkeypatch.setattr("careerguide.cache.paused_until", {})
     monkeypatch.setattr("careerguide.cache.warned_until", {})
     monkeypatch.setattr("careerguide.cache.unsent", {})
+    monkeypatch.setattr("careerguide.cache.retrying", {})
     monkeypatch.setattr("careerguide.cache.PAUSE", 600)
     production = production_settings(monkeypatch, REDIS_URL=location)
     settings.CACHES = production["CACHES"]
@@ -450,6 +451,27 @@ def test_a_session_changed_while_redis_hangs_is_read_as_changed(
         session.save()  # saved in the database; Redis still holds "before"
 
     assert store(session.session_key).load()["step"] == "after"
+
+
+def test_what_redis_missed_is_deleted_once_it_answers_without_waiting_for_a_request(
+    db, redis_server, settings, monkeypatch
+):
+    # Other processes read Redis too: a sign-out's deletion must not wait for this process's
+    # next request.
+    import redis
+
+    location, process = redis_server
+    use_redis(location, settings, monkeypatch)
+    monkeypatch.setattr("careerguide.cache.RETRY", 0.2)
+    cache.set("a session", "signed in")
+    with hung(process):
+        cache.delete("a session")  # Redis does not take it
+
+    server = redis.Redis.from_url(location)
+    deadline = time.monotonic() + 5
+    while server.dbsize() and time.monotonic() < deadline:  # no cache call from here on
+        time.sleep(0.1)
+    assert server.dbsize() == 0
 
 
 def test_readyz_reports_the_database_and_the_cache(client, db):
