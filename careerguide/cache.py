@@ -10,11 +10,10 @@ An error Redis answers with (a full Redis refusing a write) is an answer: reads 
 
 A write or a deletion that does not reach Redis may leave an older value there: a session changed
 or signed out while Redis was hung would come back once it answers, a catalogue version a
-curator's save retired would be served again. So each key of such a call is remembered in this
-process and deleted before anything else is asked of Redis once it answers, and tried again every
-RETRY seconds in the background meanwhile, so that it does not wait for this process's next
-request while other processes read Redis. Deletions are sent even while paused: they are rare,
-and whatever Redis takes need not wait.
+curator's save retired would be served again. So each key of such a call, skipped while paused
+or failed, is remembered in this process and deleted before anything else is asked of Redis once
+it answers, and tried again every RETRY seconds in the background meanwhile, so that it does not
+wait for this process's next request while other processes read Redis.
 """
 
 import inspect
@@ -31,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 PAUSE = 5.0
 RETRY = 1.0  # seconds between the background attempts to delete what Redis missed
-ALWAYS_SENT = frozenset({"delete", "delete_many"})
 NO_ANSWER = (redis_errors.ConnectionError, redis_errors.TimeoutError)  # not an error Redis sent
 # The argument holding the key (or keys) of each call that changes what Redis holds.
 CHANGES = {
@@ -73,7 +71,7 @@ class PausingClient:
 
         def call(*args, **kwargs):
             try:
-                if name not in ALWAYS_SENT and time.monotonic() < paused_until.get(self._server, 0):
+                if time.monotonic() < paused_until.get(self._server, 0):
                     raise ConnectionInterrupted(connection=None)
                 self.delete_unsent()
                 return method(*args, **kwargs)

@@ -330,6 +330,7 @@ def use_redis(location, settings, monkeypatch):
     monkeypatch.setattr("careerguide.cache.unsent", {})
     monkeypatch.setattr("careerguide.cache.retrying", {})
     monkeypatch.setattr("careerguide.cache.PAUSE", 600)
+    monkeypatch.setattr("careerguide.cache.RETRY", 600)  # no background retry unless a test asks
     production = production_settings(monkeypatch, REDIS_URL=location)
     settings.CACHES = production["CACHES"]
     settings.SESSION_ENGINE = production["SESSION_ENGINE"]
@@ -389,7 +390,9 @@ def test_a_hung_cache_is_asked_once_then_left_alone(
     assert len(hung_server.held) == 1  # one connection, whose first call timed out
 
 
-def test_a_paused_cache_still_takes_deletions(db, settings, monkeypatch, full_redis):
+def test_a_deletion_while_the_cache_is_paused_is_made_once_it_is_asked_again(
+    db, settings, monkeypatch, full_redis
+):
     # A member who signs out, or a curator's save, while the cache is paused must not leave a
     # copy to be read once Redis answers again.
     import redis
