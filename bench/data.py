@@ -377,13 +377,11 @@ def create_sessions(users, backend, batch_size=1000):
         cached[key] = data
     model.objects.bulk_create(rows, batch_size=batch_size)
     prefix = getattr(store_class, "cache_key_prefix", None)
-    if prefix:
-        # A log-in with cached_db sessions puts the session in the cache too, as these do.
-        items = [(prefix + key, data) for key, data in cached.items()]
-        for start in range(0, len(items), batch_size):
-            caches[settings.SESSION_CACHE_ALIAS].set_many(
-                dict(items[start : start + batch_size]), timeout=settings.SESSION_COOKIE_AGE
-            )
+    if prefix:  # a log-in with cached_db sessions puts the session in the cache too
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {prefix + key: data for key, data in cached.items()},
+            timeout=settings.SESSION_COOKIE_AGE,
+        )
     return keys
 
 
