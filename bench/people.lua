@@ -23,8 +23,11 @@
 -- walks does the same without an account: the session cookie the start sets carries the audit,
 -- and each walk is a new browser (no cookies but a CSRF one) with its own X-Forwarded-For address,
 -- as a load balancer in front of nginx would send it (bench/run.py sets DJANGO_PROXY_COUNT=2).
+-- Every request asks for compressed answers, as browsers do, so nginx gzips pages as it would
+-- for people; only a walker's step forms come plain, because the script reads their CSRF token.
 
 local people = dofile(os.getenv("BENCH_PEOPLE"))
+local BROWSER_ENCODINGS = "gzip, deflate, br"
 local counter = 0
 local threads = {}
 
@@ -66,7 +69,7 @@ end
 
 local function visitor_request()
   local path = people.catalogue[math.random(#people.catalogue)]
-  local headers = {}
+  local headers = {["Accept-Encoding"] = BROWSER_ENCODINGS}
   if revalidate and etags[path] then headers["If-None-Match"] = etags[path] end
   last_request = {kind = "visitor", path = path}
   return wrk.format("GET", path, headers)
@@ -87,7 +90,8 @@ local function reader_request()
     path = "/audits/compare/?audit=" .. member[3] .. "&audit=" .. member[2]
   end
   last_request = {kind = kind}
-  return wrk.format("GET", path, {["Cookie"] = cookie_for(member[1])})
+  return wrk.format("GET", path,
+    {["Cookie"] = cookie_for(member[1]), ["Accept-Encoding"] = BROWSER_ENCODINGS})
 end
 
 -- A walk: {stage = "form" | "start" | "page" | "post" | "result", step, path, token}
@@ -114,6 +118,9 @@ local function walker_request()
   if walk == nil then next_walker() end
   local headers = {["Cookie"] = cookie_for(walk.session or walker[1], walker[2])}
   if walk.address then headers["X-Forwarded-For"] = walk.address end
+  if walk.stage ~= "form" and walk.stage ~= "page" then
+    headers["Accept-Encoding"] = BROWSER_ENCODINGS
+  end
   last_request = {kind = "walker:" .. walk.stage}
   if walk.stage == "form" then
     return wrk.format("GET", "/audits/new/", headers)
@@ -130,10 +137,12 @@ local function walker_request()
 end
 
 function request()
-  if role == "fixed" then return wrk.format("GET", people.fixed) end
+  if role == "fixed" then
+    return wrk.format("GET", people.fixed, {["Accept-Encoding"] = BROWSER_ENCODINGS})
+  end
   if role == "stepper" then
     local s = people.steppers[(number - 1) % #people.steppers + 1]
-    return wrk.format("POST", s[2], {["Cookie"] = s[1],
+    return wrk.format("POST", s[2], {["Cookie"] = s[1], ["Accept-Encoding"] = BROWSER_ENCODINGS,
       ["Content-Type"] = "application/x-www-form-urlencoded"}, s[3])
   end
   if role == "visitor" then return visitor_request() end

@@ -536,7 +536,9 @@ compare those, not absolute numbers across runs.
   {report["postgresql"]} in a database of the bench's own.
 - Data: {report["data"]}
 - Load: wrk on the same 2 cores, one thread per connection, so each connection is one person
-  (bench/people.lua); {c["duration"]} s and {c["connections"]} connections per row.
+  (bench/people.lua); {c["duration"]} s and {c["connections"]} connections per row. Requests ask
+  for gzip as browsers do (`Accept-Encoding`), so nginx compresses pages as it would for people;
+  only the step forms whose CSRF token a walker reads come plain.
 - `/healthz` runs for {c["reference"]} s before and after each row with a target; the row's
   ratio divides by the mean of the two. When they differ by more than {c["unsteady"]:.0%} (the
   machine's other work changed), the row is measured again (at most {c["retries"]} more), and
@@ -708,6 +710,7 @@ def main():
     people = dict(base, mix=["reader"], only="reader:home")
     name = "for scale: `/` signed in, catalogue parts cached (each request another member)"
     rows.append(measured(stack, directory, name, people, None, references))
+    rows[-1]["target_text"] = "none: for scale"
     log(f"== step POST: {STEP_MEMBERS} members")
     step_people = {"mix": ["stepper"], "steppers": steppers(stack, step_members)}
     rows.append(
