@@ -48,8 +48,8 @@ serve: install
 	PORT=$(PORT) deploy/serve.sh
 
 # Load benchmark on PostgreSQL (own database careerguide_bench) through nginx and gunicorn with
-# wrk, about 9 min; writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see
-# bench/run.py.
+# wrk, 8 to 13 min on two cores; writes docs/PERFORMANCE.md. Sizes and durations: BENCH_*
+# variables, see bench/run.py.
 bench: install
 	$(PY) bench/run.py
 

@@ -3,7 +3,7 @@
 
     make bench            # or: .venv/bin/python bench/run.py
 
-Bounded in time (about 9 minutes), only on 127.0.0.1, stops everything it started:
+Bounded in time (8 to 13 minutes on two cores), only on 127.0.0.1, stops everything it started:
 
 1. Its own PostgreSQL database, new each run (role and database made with `runuser -u
    postgres`, as .ci/run does; its name must contain "bench"), migrate, seed_content,
