@@ -13,7 +13,7 @@ from hashlib import sha256
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 
@@ -58,6 +58,8 @@ def catalogue_row(request, name, queryset, slug, timeout=PAGE_TIMEOUT):
     company's page needs it before its fragment, so it is read from the database once per version.
     Only rows that exist are kept (an unknown slug is a 404 and leaves nothing behind); `name`
     tells the querysets apart (a curator's preview of unpublished tracks from the public ones)."""
+    if len(slug) > queryset.model._meta.get_field("slug").max_length:
+        raise Http404("No such page.")  # no row has it: neither the cache nor the table is asked
     key = f"row:{catalogue_version(request)}:{name}:{slug}"
     row = cache.get(key)
     if row is None:
