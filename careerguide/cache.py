@@ -126,7 +126,10 @@ class PausingClient:
     def delete_unsent(self, batch=1000):
         pending = unsent.get(self._server)
         while pending:
-            keys = [pending.pop() for _ in range(min(batch, len(pending)))]
+            keys = []
+            with suppress(KeyError):  # the background retry may be emptying the set at once
+                while len(keys) < batch:
+                    keys.append(pending.pop())
             try:
                 self._client.delete_many(keys)  # whole keys, as made when remembered
             except ConnectionInterrupted:

@@ -7,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -480,6 +481,39 @@ def test_what_redis_missed_is_deleted_once_it_answers_without_waiting_for_a_requ
     while server.dbsize() and time.monotonic() < deadline:  # no cache call from here on
         time.sleep(0.1)
     assert server.dbsize() == 0
+
+
+def test_a_request_and_the_background_retry_can_empty_what_redis_missed_together(monkeypatch):
+    # A request's cache call and the retry timer both delete the remembered keys; neither may
+    # fail for the other having taken some (a failure in a request would be its 500).
+    class Client:
+        def delete_many(self, keys):
+            return len(keys)
+
+    client = cache_module.PausingClient(Client(), "redis")
+    errors = []
+
+    def delete():
+        for _ in range(100):
+            try:
+                client.delete_unsent(batch=50)
+            except Exception as error:  # any error is what this test looks for
+                errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, as they may under load
+    try:
+        for _ in range(50):
+            monkeypatch.setitem(cache_module.unsent, "redis", set(range(2000)))
+            threads = [threading.Thread(target=delete) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert not cache_module.unsent["redis"]
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
 
 
 def test_readyz_reports_the_database_and_the_cache(client, db):
