@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tracks",
     "audits",
+    "logbook",
     "accounts",
     "reminders",
 ]
