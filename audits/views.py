@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F
@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -229,15 +228,13 @@ def result(request, audit_id):
 
 
 def render_result(request, audit, status=200, template="audits/result.html", **extra):
-    """The report is cached as rendered (a finished audit never changes), so what it shows is
-    read from the audit's snapshot only when it is rendered."""
     context = {
         "audit": audit,
-        "picks": SimpleLazyObject(lambda: picks(audit.result)),
-        "result": SimpleLazyObject(lambda: audit.result),
-        "answers": SimpleLazyObject(lambda: audit.answers_snapshot),
-        "answer_rows": SimpleLazyObject(lambda: answer_rows(audit.answers_snapshot or {})),
-        "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+        "picks": picks(audit.result),
+        "result": audit.result,
+        "answers": audit.answers_snapshot,
+        "answer_rows": answer_rows(audit.answers_snapshot or {}),
+        "chart": charts.score_chart(audit.result),
     }
     if request.user.is_authenticated and template == "audits/result.html":
         link = audit.share_links.filter(revoked_at=None).first()
@@ -282,14 +279,14 @@ def result_pdf(request, audit_id):
     audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
     # A finished audit never changes and a render costs a few tenths of a second: keep it.
     key = f"audit-pdf:{audit.pk}:{audit.scoring_version}"
-    body = cache.get(key)
+    body = caches["pages"].get(key)
     if body is None:
         # WeasyPrint takes over a second to import: only a process that renders a PDF pays it.
         from . import pdf
 
         page = render_result(request, audit, template="audits/print.html")
         body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
-        cache.set(key, body, PDF_CACHE_SECONDS)
+        caches["pages"].set(key, body, PDF_CACHE_SECONDS)
     return audit_download(body, "application/pdf", audit, audit.finished_at, "pdf")
 
 
@@ -339,9 +336,9 @@ def shared_result(request, token):
         "audits/shared.html",
         {
             "audit": audit,
-            "picks": SimpleLazyObject(lambda: picks(audit.result)),
-            "result": SimpleLazyObject(lambda: audit.result),
-            "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+            "picks": picks(audit.result),
+            "result": audit.result,
+            "chart": charts.score_chart(audit.result),
             "share_url": request.build_absolute_uri(),
         },
     )
@@ -396,23 +393,14 @@ def history(request):
             "total": TOTAL_STEPS,
             "selected": selected,
             "can_compare": len(trend_ids) >= 2,
-            # The table and the trend are cached as rendered for exactly these audits as they
-            # are now: finished audits never change, and a draft's save changes its updated_at.
-            "rows_key": [
-                (audit.id, audit.updated_at, str(audit.id) in selected)
-                for audit in page.object_list
-            ],
-            "trend_ids": trend_ids,
-            "trend": SimpleLazyObject(
-                lambda: charts.trend_chart(
-                    Audit.objects.filter(pk__in=trend_ids)
-                    .order_by("-finished_at")
-                    .values(
-                        "finished_at",
-                        scores=F("result__scores"),
-                        recommended=F("result__recommended"),
-                        recommended_names=F("result__recommended_names"),
-                    )
+            "trend": charts.trend_chart(
+                Audit.objects.filter(pk__in=trend_ids)
+                .order_by("-finished_at")
+                .values(
+                    "finished_at",
+                    scores=F("result__scores"),
+                    recommended=F("result__recommended"),
+                    recommended_names=F("result__recommended_names"),
                 )
             ),
             "last_finished": trend_ids[0] if trend_ids else None,
