@@ -185,6 +185,7 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
     )
     fieldsets = [
         ("The track", {"fields": ["number", "name", "slug", "subtitle", "owns", "published"]}),
+        ("What the audit reads", {"fields": ["reads_release_notes_weekly", "forward_deployed"]}),
         (
             "What its page says",
             {

@@ -130,6 +130,19 @@ class Track(Freshness):
         help_text="Unpublished tracks are hidden from visitors and from the audit; staff can "
         "still preview them. Unpublish a track instead of deleting it.",
     )
+    # What the audit's warnings read (audits.scoring), rather than the track's slug.
+    reads_release_notes_weekly = models.BooleanField(
+        "reads model release notes weekly",
+        default=False,
+        help_text="Its specialists keep up with model release notes every week: the audit warns "
+        "members who find that a chore when it recommends this track.",
+    )
+    forward_deployed = models.BooleanField(
+        "forward-deployed",
+        default=False,
+        help_text="A forward-deployed role: when the audit recommends it, it says that this is "
+        "not a downgrade.",
+    )
 
     objects = NaturalKeyManager()
     history = HistoricalRecords()
