@@ -1,7 +1,7 @@
 """The attacks and checks once measured on the accounts, each rerun against allauth's accounts.
 
-Each test repeats the attack or the check that found the problem on the django-axes accounts and
-asserts what is refused or fixed now; the docstring gives the figure measured before.
+Each test repeats an attack or a check on the accounts and asserts that it is refused; its
+docstring gives the figure the attack reached when nothing refused it.
 """
 
 import os
