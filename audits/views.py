@@ -12,6 +12,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.cache import never_cache
@@ -108,58 +109,55 @@ def audit_step(request, audit_id, step):
     if step > LAST_STEP:
         raise Http404("No such step.")
     audit = owned_audit(request, audit_id)
+    if request.method == "GET":
+        return get_step(request, audit, step)
+    form = step_form(step, data=request.POST)
+    submitted = flows.submit_step(audit, step, form, request.POST.get("action", "continue"))
+    return step_response(request, submitted, step, form)
+
+
+def get_step(request, audit, step):
     if audit.is_finished:
-        if request.method == "POST" and step == LAST_STEP:
-            # The last step submitted again (a double click, a second tab): one result stands.
-            return finished_redirect(request, audit)
-        messages.info(request, "This audit is finished. Retake it to change your answers.")
-        if request.method == "POST":
-            return render_result(request, audit, status=409)
+        note(request, "finished", audit)
         return redirect("audits:result", audit.id)
     if step > audit.reached_step:
-        messages.warning(
-            request, f"Please answer step {audit.reached_step + 1} first; steps go in order."
-        )
-        if request.method == "POST":
-            return render_step(request, audit, audit.reached_step, status=400)
+        note(request, "in_order", audit)
         return redirect("audits:step", audit.id, audit.reached_step)
-    if request.method == "GET":
-        if request.htmx.target == "company-choices":
-            return render_company_choices(request, audit, step)
-        return render_step(request, audit, step)
+    if request.htmx.target == "company-choices":
+        return render_company_choices(request, audit, step)
+    return render_step(request, audit, step)
 
-    form = step_form(step, data=request.POST)
-    action = request.POST.get("action", "continue")
-    if action in ("back", "filter"):
-        # What is on the step is kept as it is, unchecked, before moving back or filtering.
-        if flows.save_step(audit, step, form.draft_data(), advance=False) is None:
-            return changed_elsewhere(request, audit, step, form)
-        if action == "back" and step > 0:
-            return show_step(request, audit, step - 1)
-        return render_step(request, audit, step, query=request.POST.get("q", ""))
-    if not form.is_valid():
-        return render_step(request, audit, step, form=form, status=400)
-    saved = flows.save_step(audit, step, form.stored_data())
-    if saved is None:
-        return changed_elsewhere(request, audit, step, form)
-    if step == LAST_STEP:
-        audit, _created = flows.finish_audit(audit.id)
-        messages.success(request, "Your audit is finished. Here is what it says.")
+
+def step_response(request, submitted, sent, form):
+    """The answer to a POST of step `sent`, as flows.submit_step decided it."""
+    audit, status = submitted.audit, submitted.status
+    if submitted.note:
+        note(request, submitted.note, audit)
+    if submitted.step is None and status == 200:
         return finished_redirect(request, audit)
-    return show_step(request, saved, step + 1, announcement=f"Step {step + 1} saved.")
+    if submitted.step is None:
+        return render_result(request, audit, status=status)
+    if status != 200:
+        shown = form if submitted.keep_form else None
+        return render_step(request, audit, submitted.step, form=shown, status=status)
+    if submitted.step == sent:  # the companies filtered
+        return render_step(request, audit, sent, query=request.POST.get("q", ""))
+    announcement = f"Step {sent + 1} saved." if submitted.step > sent else ""
+    return show_step(request, audit, submitted.step, announcement=announcement)
 
 
-def changed_elsewhere(request, audit, step, form):
-    """Another tab finished the audit or moved it on between reading and saving."""
-    messages.warning(
-        request, "This audit changed in another tab. Check your answers and save them again."
-    )
-    audit.refresh_from_db()
-    if audit.is_finished and step == LAST_STEP:
-        return finished_redirect(request, audit)  # the same answers, sent twice: one result
-    if audit.is_finished:
-        return render_result(request, audit, status=409)
-    return render_step(request, audit, step, form=form, status=409)
+NOTE_LEVELS = {
+    "finished": messages.INFO,
+    "finished_now": messages.SUCCESS,
+    "in_order": messages.WARNING,
+    "changed_elsewhere": messages.WARNING,
+}
+
+
+def note(request, name, audit):
+    """One of the audit's notes (templates/audits/notes.html) as a message."""
+    text = render_to_string(f"audits/notes.html#{name}", {"audit": audit}).strip()
+    messages.add_message(request, NOTE_LEVELS[name], text)
 
 
 def show_step(request, audit, number, announcement=""):
