@@ -136,7 +136,9 @@ def main():
     manage("seed_content")
     manage("collectstatic", "--noinput")
     audits = re.findall(r"[0-9a-f]{8}-[0-9a-f-]{27}", manage("shell", "-c", SETUP))
-    print(f"project: {ROOT} at {subprocess.getoutput('git -C ' + str(ROOT) + ' rev-parse --short HEAD')}")
+    print(
+        f"project: {ROOT} at {subprocess.getoutput('git -C ' + str(ROOT) + ' rev-parse --short HEAD')}"
+    )
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     stack = subprocess.Popen(
         [str(ROOT / "deploy" / "serve.sh")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -172,9 +174,7 @@ def run_findings(audits):
     owner = log_in(client("127.0.0.3"), "carol", PASSWORD).status_code
     print(f"1. 11 wrong passwords for carol from .2: last {carol[-1]}; carol from .3: {owner}")
 
-    made_up = [
-        log_in(client("127.0.0.2"), f"nobody{n}", "wrong").status_code for n in range(31)
-    ]
+    made_up = [log_in(client("127.0.0.2"), f"nobody{n}", "wrong").status_code for n in range(31)]
     dave = log_in(client("127.0.0.4"), "dave", PASSWORD).status_code
     print(f"2. 31 made-up names from .2: last {made_up[-1]}; dave from .4: {dave}")
 
