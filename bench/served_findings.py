@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rerun the findings about the served stack: client addresses, log-in limits, PDFs, headers.
 
-    DATABASE_URL=postgres://…/careerguide_findings .venv/bin/python bench/served_findings.py [NAME=value…]
+    DATABASE_URL=postgres://…/findings .venv/bin/python bench/served_findings.py [NAME=value…]
 
 Serves this checkout the documented way, `deploy/serve.sh` (nginx on 127.0.0.1:$FINDINGS_PORT,
 8291, in front of gunicorn on a unix socket, and a task worker), with production settings over
@@ -11,6 +11,7 @@ each looks like another machine. Prints one line per finding; about two minutes;
 stack it started.
 """
 
+import contextlib
 import os
 import re
 import secrets
@@ -42,11 +43,11 @@ from account_helpers import give_totp
 from audit_helpers import audit_until
 User = get_user_model()
 for name in ("carol", "dave", "erin", "frank", "gina"):
-    User.objects.create_user(name, f"{name}@example.test", "%s")
+    User.objects.create_user(name, f"{name}@example.test", PASSWORD)
 print(give_totp(User.objects.get(username="erin")))
 gina = User.objects.get(username="gina")
-print(" ".join(str(audit_until(gina, 5).pk) for _ in range(%d + 1)))
-""" % (PASSWORD, PDFS)
+print(" ".join(str(audit_until(gina, 5).pk) for _ in range(PDFS + 1)))
+"""
 
 
 class FromAddress(HTTPAdapter):
@@ -135,10 +136,13 @@ def main():
     manage("flush", "--noinput")
     manage("seed_content")
     manage("collectstatic", "--noinput")
-    audits = re.findall(r"[0-9a-f]{8}-[0-9a-f-]{27}", manage("shell", "-c", SETUP))
-    print(
-        f"project: {ROOT} at {subprocess.getoutput('git -C ' + str(ROOT) + ' rev-parse --short HEAD')}"
-    )
+    setup = f"PASSWORD = {PASSWORD!r}\nPDFS = {PDFS}\n{SETUP}"
+    audits = re.findall(r"[0-9a-f]{8}-[0-9a-f-]{27}", manage("shell", "-c", setup))
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+        check=False,
+    ).stdout.strip()  # fmt: skip
+    print(f"project: {ROOT} at {commit}")
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     stack = subprocess.Popen(
         [str(ROOT / "deploy" / "serve.sh")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -248,10 +252,8 @@ def pdf_under_load(gina, audits):
         session = client("127.0.0.10")
         while not done.is_set():
             started = time.monotonic()
-            try:
+            with contextlib.suppress(requests.RequestException):
                 session.get(BASE + "/healthz", timeout=60)
-            except requests.RequestException:
-                pass
             probes.append(time.monotonic() - started)
             time.sleep(0.1)
 
