@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, exports, flows, shares
+from . import charts, evidence, exports, flows, shares
 from .client_address import client_address
 from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
@@ -178,7 +178,11 @@ def finished_redirect(request, audit):
 def step_context(request, audit, number, form=None, query=""):
     stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
     options = {"query": query} if number == STEP_BY_KEY["companies"].number else {}
-    form = form or step_form(number, stored=stored or {}, **options)
+    logged = evidence.logged_on_step(audit.log_evidence, STEPS[number].key)
+    if form is None:
+        form = step_form(number, stored=stored or {}, logged=logged, **options)
+    else:
+        form.logged = logged
     return {
         "audit": audit,
         "step": STEPS[number],
@@ -186,6 +190,8 @@ def step_context(request, audit, number, form=None, query=""):
         "total": TOTAL_STEPS,
         "form": form,
         "minutes_spent": audit.seconds_spent // 60,
+        "logged": logged,
+        "unmatched": evidence.unmatched_on_step(audit.log_evidence, STEPS[number].key),
     }
 
 
@@ -208,7 +214,8 @@ def render_company_choices(request, audit, number):
     if number != STEP_BY_KEY["companies"].number:
         raise Http404("No such list.")
     ticked = {"companies": request.GET.getlist("companies")}
-    form = step_form(number, stored=ticked, query=request.GET.get("q", ""))
+    logged = evidence.logged_on_step(audit.log_evidence, "companies")
+    form = step_form(number, stored=ticked, query=request.GET.get("q", ""), logged=logged)
     response = render(
         request, "audits/step.html#company-choices", {"form": form, "set": form.fieldsets()[0]}
     )
