@@ -11,10 +11,10 @@ class EntryForm(forms.ModelForm):
     # Checked against the catalogue in clean(), so a session listed under two tracks is found
     # by either of its references.
     item = forms.CharField(
-        label="From the catalogue (optional)",
+        label="From the catalogue",
         required=False,
         max_length=40,
-        help_text="Pick it here, or type a title below for anything else.",
+        help_text="A talk, project, company or audit option; anything else: a kind and a title.",
     )
 
     class Meta:
@@ -40,6 +40,9 @@ class EntryForm(forms.ModelForm):
         )
         self.fields["title"].required = False
         self.fields["day"].required = False  # today, unless the member says otherwise
+        # Picking from the catalogue says the kind: the ten-second entry is one choice.
+        self.fields["kind"].required = False
+        self.fields["kind"].help_text = "Not needed when you pick from the catalogue."
         self.fields["title"].help_text = "Needed when nothing is picked from the catalogue."
         if self.instance.pk:
             self.initial["item"] = self.catalogue.shown_reference(items.reference_of(self.instance))
@@ -65,12 +68,17 @@ class EntryForm(forms.ModelForm):
                     "catalogue empty.",
                 )
             setattr(self.instance, field, item)
+            if not kind:
+                cleaned["kind"] = item_kind
             if not cleaned.get("title"):
                 cleaned["title"] = items.title_of(field, item)
         elif reference:
             self.add_error("item", "That is not in the catalogue (any more): type a title instead.")
-        elif not cleaned.get("title"):
-            self.add_error("title", "Give it a title, or pick it from the catalogue.")
+        else:
+            if not cleaned.get("title"):
+                self.add_error("title", "Give it a title, or pick it from the catalogue.")
+            if not kind and "kind" not in self.errors:
+                self.add_error("kind", "Say what it is, or pick it from the catalogue.")
         return cleaned
 
 

@@ -45,6 +45,20 @@ def test_a_member_logs_a_talk_from_the_catalogue_in_one_form(member_client, memb
     assert f"{timezone.localdate():%B %Y}" in page
 
 
+def test_picking_from_the_catalogue_alone_is_enough(member_client, member):
+    response = member_client.post(LOG, {"item": f"company:{glean().pk}"})
+    assert response.status_code == 302
+    entry = Entry.objects.get(member=member)
+    assert (entry.kind, entry.title, entry.company) == ("company", "Glean", glean())
+
+
+def test_without_the_catalogue_a_kind_is_needed(member_client):
+    response = member_client.post(LOG, {"title": "Something"})
+    assert response.status_code == 400
+    assert "Say what it is, or pick it from the catalogue." in response.content.decode()
+    assert not Entry.objects.exists()
+
+
 def test_free_text_entry_with_link_and_note(member_client, member):
     member_client.post(
         LOG,
