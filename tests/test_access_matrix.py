@@ -77,6 +77,8 @@ EXPECTED = {
     "tracks:conference_list": everyone(200),
     "tracks:project_list": everyone(200),
     "tracks:guide": everyone(200),
+    "tracks:feed": everyone(200),  # the catalogue's changes (Atom), the same for everyone
+    "tracks:track_feed": everyone(200),
     "tracks:quick_check_answer": everyone(400),  # no ?answer= given: a bad request, for anyone
     "healthz": everyone(200),
     "readyz": everyone(200),
@@ -187,6 +189,7 @@ REGEX_KWARGS = {
 SLUGS = {
     "tracks:track_detail": "retrieval",
     "tracks:company_detail": "glean",
+    "tracks:track_feed": "retrieval",
 }
 
 
