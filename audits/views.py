@@ -21,6 +21,9 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from . import charts, evidence, exports, flows, shares
 from .client_address import client_address
+from tracks.changes import catalogue_changes
+from tracks.models import Track
+
 from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
 
@@ -41,6 +44,8 @@ VISITOR_DRAFTS_PER_HOUR = 10
 # Share links a member may create in an hour, across all their audits (revoked ones count).
 SHARE_LINKS_PER_HOUR = 10
 PDF_CACHE_SECONDS = 7 * 24 * 3600  # as long as the report's fragment
+# Catalogue changes shown since an audit, newest first.
+CHANGES_SHOWN = 20
 
 
 def audit_owner(request):
@@ -242,12 +247,27 @@ def render_result(request, audit, status=200, template="audits/result.html", **e
         "answer_rows": answer_rows(audit.answers_snapshot or {}),
         "chart": charts.score_chart(audit.result),
     }
+    if template == "audits/result.html":
+        context["since"] = changes_since(audit)
     if request.user.is_authenticated and template == "audits/result.html":
         link = audit.share_links.filter(revoked_at=None).first()
         context["share_link"] = link
         context["share_url"] = request.build_absolute_uri(link.get_absolute_url()) if link else ""
     context.update(extra)
     return render(request, template, context, status=status)
+
+
+def changes_since(audit):
+    """What curators changed in the audit's recommended tracks since it was finished, newest
+    first (a fixed number of queries), with the tracks' names as the result gave them."""
+    slugs = (audit.result or {}).get("recommended", [])
+    ids = list(Track.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+    changes = catalogue_changes(tracks=ids, since=audit.finished_at, limit=CHANGES_SHOWN)
+    return {
+        "audit": audit,
+        "names": (audit.result or {}).get("recommended_names", []),
+        "changes": changes if ids else [],
+    }
 
 
 def answer_rows(snapshot):
@@ -410,6 +430,9 @@ def history(request):
                 )
             ),
             "last_finished": trend_ids[0] if trend_ids else None,
+            "since": changes_since(finished.only("id", "finished_at", "result").first())
+            if trend_ids
+            else None,
         },
     )
 

@@ -88,3 +88,30 @@ def test_a_track_page_advertises_its_own_feed(client):
     page = client.get("/tracks/retrieval/").content.decode()
     assert 'href="/tracks/retrieval/feed/"' in page
     assert "Follow what changes in Retrieval (Atom feed)" in page
+
+
+# What changed since an audit -------------------------------------------------------------
+
+
+def test_result_and_history_say_nothing_changed_then_what_did(member_client, member):
+    from audit_helpers import audit_until
+
+    audit = audit_until(member, 5)  # Retrieval
+    result = member_client.get(f"/audits/{audit.id}/result/").content.decode()
+    day = f"{audit.finished_at:%-d %b %Y}"
+    assert f"Nothing changed in Retrieval since {day}." in result
+    assert (
+        "What changed in Retrieval since your last audit"
+        in member_client.get("/audits/").content.decode()
+    )
+    glean = Company.objects.get(slug="glean")
+    glean.name = "Glean Technologies"
+    glean.save()
+    CompanyTrack.objects.filter(track__slug="retrieval", company__slug="hebbia").delete()
+    CompanyTrack.objects.filter(track__slug="voice").first().delete()  # another track's change
+    result = member_client.get(f"/audits/{audit.id}/result/").content.decode()
+    assert "Company renamed: Glean → Glean Technologies" in result
+    assert "Hebbia: no longer listed under Retrieval" in result
+    assert "under Voice" not in result
+    history = member_client.get("/audits/").content.decode()
+    assert "Company renamed: Glean → Glean Technologies" in history
