@@ -19,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, exports, flows, services, shares
+from . import charts, exports, flows, shares
+from .client_address import client_address
 from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
 
@@ -73,7 +74,7 @@ def new_audit(request):
             messages.info(request, "You already have an audit in progress: here it is.")
             return redirect("audits:step", draft.id, draft.reached_step)
         else:
-            address = flows.address_key(services.client_address(request))
+            address = flows.address_key(client_address(request))
             if flows.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
                 return render(request, "audits/too_many.html", status=429)
             audit = flows.start_visitor_audit(request.session, address)

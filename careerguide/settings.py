@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -245,7 +246,8 @@ ACCOUNT_RATE_LIMITS = {
     # The inline username check on the sign-up form (accounts.views.username_check).
     "username_check": "20/m/ip",
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = 0  # accounts.adapter reads the client address itself
+# allauth asks accounts.adapter for the client's address, which asks audits.client_address.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -345,12 +347,19 @@ if not DEBUG and not INSECURE_HTTP:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set DJANGO_BEHIND_PROXY=1. The
-# client's address is then the one the outermost of DJANGO_PROXY_COUNT proxies saw.
-PROXY_COUNT = (
-    int(os.environ.get("DJANGO_PROXY_COUNT", "1")) if env_flag("DJANGO_BEHIND_PROXY") else 0
+# How many proxies stand in front of the app, each appending to X-Forwarded-For: 1 behind
+# deploy/serve.sh's nginx (the script sets it), one more for each load balancer before nginx. The
+# client's address is the one the outermost of them saw (audits.client_address), and their
+# X-Forwarded-Proto says whether the client spoke https. DJANGO_BEHIND_PROXY=1 alone means 1.
+_proxy_count = os.environ.get("DJANGO_PROXY_COUNT") or (
+    "1" if env_flag("DJANGO_BEHIND_PROXY") else "0"
 )
-if env_flag("DJANGO_BEHIND_PROXY"):
+if not _proxy_count.strip().isdigit():
+    raise ImproperlyConfigured(
+        f"DJANGO_PROXY_COUNT must be a whole number of proxies (0, 1, 2…), not {_proxy_count!r}."
+    )
+PROXY_COUNT = int(_proxy_count)
+if PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
