@@ -288,7 +288,7 @@ def render_times(manage):
         "shell",
         "-c",
         "from django_tasks_db.models import DBTaskResult\n"
-        "for r in DBTaskResult.objects.filter(task_path__endswith='render_audit_pdf',"
+        "for r in DBTaskResult.objects.filter(task_path__endswith='make_audit_pdf',"
         " finished_at__isnull=False):\n"
         "    print((r.finished_at - r.started_at).total_seconds())",
     )
