@@ -2,10 +2,9 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email, filter_users_by_username
-from allauth.socialaccount.adapter import (
-    DefaultSocialAccountAdapter,
-    _build_apps_from_settings,  # noqa: PLC2701
-)
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.contrib import messages
 
 from audits.client_address import client_address
@@ -78,5 +77,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
         """GitHub is configured by the environment only (settings.SOCIALACCOUNT_PROVIDERS), never
         by rows in the admin: no query for them on every log-in and account page."""
-        apps = _build_apps_from_settings(provider=provider, client_id=client_id)
-        return [app for provider_apps in apps.values() for app in provider_apps]
+        return [
+            SocialApp(provider=name, **app)
+            for name, config in settings.SOCIALACCOUNT_PROVIDERS.items()
+            for app in config.get("APPS", [])
+            if provider in (None, name) and client_id in (None, app["client_id"])
+        ]

@@ -1,8 +1,5 @@
 """What a finished audit's report shows: the context the result page, the print page and the
-PDF render it from. Read from the audit's snapshot only when a template uses it (the report is
-cached as rendered)."""
-
-from django.utils.functional import SimpleLazyObject
+PDF render it from, read from the audit's snapshot."""
 
 from . import charts
 from .steps import ANSWER_LINES
@@ -11,11 +8,11 @@ from .steps import ANSWER_LINES
 def report_context(audit):
     return {
         "audit": audit,
-        "picks": SimpleLazyObject(lambda: picks(audit.result)),
-        "result": SimpleLazyObject(lambda: audit.result),
-        "answers": SimpleLazyObject(lambda: audit.answers_snapshot),
-        "answer_rows": SimpleLazyObject(lambda: answer_rows(audit.answers_snapshot or {})),
-        "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+        "picks": picks(audit.result),
+        "result": audit.result,
+        "answers": audit.answers_snapshot,
+        "answer_rows": answer_rows(audit.answers_snapshot or {}),
+        "chart": charts.score_chart(audit.result),
     }
 
 
