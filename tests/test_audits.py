@@ -15,8 +15,8 @@ from audit_helpers import (
     step_url,
     walk,
 )
-from django.test import Client
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from task_helpers import DATABASE_TASKS, queued_tasks, run_worker
