@@ -133,7 +133,9 @@ def test_a_request_without_an_address_is_refused_never_counted_as_one(client, vi
     REMOTE_ADDR, which became 0.0.0.0: 11 wrong passwords for one member from anywhere, and
     every member from everywhere got 429."""
     for _ in range(11):
-        assert log_in(client, "nobody", "wrong", REMOTE_ADDR="").status_code == 403
+        response = log_in(client, "nobody", "wrong", REMOTE_ADDR="")
+        assert response.status_code == 403
+        assert "<title>Not allowed · careerguide</title>" in response.content.decode()
 
     assert log_in(client.__class__(), "ana_rag", PASSWORD).status_code == 302
     assert "DJANGO_PROXY_COUNT" in caplog.text
