@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from .scoring import points_sentence
 from .steps import ANSWER_LINES
 
 TREND_LIMIT = 12
@@ -85,6 +86,7 @@ def score_chart(result):
     return {
         "rows": rows,
         "possible": possible,
+        "points_sentence": points_sentence(),
         "width": BARS_WIDTH,
         "bar_length": BAR_LENGTH,
         "height": y,
