@@ -416,3 +416,54 @@ def test_every_kind_of_page_meets_each_criterion(new_context, site, width, subte
     for criterion, found in problems.items():
         with subtests.test(criterion):
             report(found, criterion)
+
+
+# A save that fails (3.3.1 error identification, 4.1.3 status messages) ------------------------
+
+
+NOTE = "Hybrid search that kept missing acronyms, typed before the session ended"
+
+
+def test_a_failed_step_save_is_announced_with_what_to_do_and_nothing_typed_is_lost(
+    page, live_server, db, make_member, password
+):
+    from browser_helpers import answer_step, expect_step, save_and_continue, start_audit
+
+    make_member("ada")
+    browser_log_in(page, live_server.url, "ada", password)
+    start_audit(page, live_server.url)
+    answer_step(page, 0)
+    save_and_continue(page, 0)
+    step_address = page.url
+    note = page.locator("textarea")
+    note.fill(NOTE)
+
+    # Offline: the site cannot be reached.
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save and continue").click()
+    alert = page.locator("#save-error")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("This step was not saved")
+    expect(alert).to_contain_text("check your connection")
+    expect(alert).to_be_focused()
+    expect(note).to_have_value(NOTE)
+    page.context.set_offline(False)
+
+    # Logged out in another tab.
+    other = page.context.new_page()
+    other.goto(live_server.url + "/audits/")
+    other.locator(".account-nav").get_by_role("button", name="Log out").click()
+    other.close()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(alert).to_contain_text("You are no longer logged in")
+    expect(alert).to_be_focused()
+    expect(note).to_have_value(NOTE)
+
+    # Logging in again comes back to the same step with what was typed.
+    alert.get_by_role("link", name="log in again").click()
+    page.get_by_label("Username or email").fill("ada")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).to_have_url(step_address)
+    expect_step(page, 1)
+    expect(page.locator("textarea")).to_have_value(NOTE)
