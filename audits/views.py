@@ -39,6 +39,8 @@ HISTORY_FIELDS = (
 VISITOR_DRAFTS_PER_HOUR = 10
 # Share links a member may create in an hour, across all their audits (revoked ones count).
 SHARE_LINKS_PER_HOUR = 10
+# What a step posted while logged out held, kept in the session until its owner logs in again.
+UNSAVED_STEP_KEY = "audits:unsaved-step"
 PDF_CACHE_SECONDS = 7 * 24 * 3600  # as long as the report's fragment
 
 
@@ -108,7 +110,12 @@ def audit_detail(request, audit_id):
 def audit_step(request, audit_id, step):
     if step > LAST_STEP:
         raise Http404("No such step.")
-    audit = owned_audit(request, audit_id)
+    try:
+        audit = owned_audit(request, audit_id)
+    except Http404:
+        if request.method == "POST" and not request.user.is_authenticated:
+            return session_ended(request, audit_id, step)
+        raise
     if audit.is_finished:
         if request.method == "POST" and step == LAST_STEP:
             # The last step submitted again (a double click, a second tab): one result stands.
@@ -127,6 +134,7 @@ def audit_step(request, audit_id, step):
     if request.method == "GET":
         if request.htmx.target == "company-choices":
             return render_company_choices(request, audit, step)
+        kept_while_logged_out(request, audit, step)
         return render_step(request, audit, step)
 
     form = step_form(step, data=request.POST)
@@ -148,6 +156,36 @@ def audit_step(request, audit_id, step):
         messages.success(request, "Your audit is finished. Here is what it says.")
         return finished_redirect(request, audit)
     return show_step(request, saved, step + 1, announcement=f"Step {step + 1} saved.")
+
+
+def session_ended(request, audit_id, step):
+    """A step posted without a log-in (the session ended, or the member logged out in another
+    tab): what was on it is kept in this browser's session, and logging in again brings the
+    member back to the step with it. Whether such an audit exists is not said: the page is the
+    same for any address."""
+    request.session[UNSAVED_STEP_KEY] = {
+        "audit": str(audit_id),
+        "step": step,
+        "data": step_form(step, data=request.POST).draft_data(),
+    }
+    step_url = reverse("audits:step", args=[audit_id, step])
+    login_url = f"{reverse('account_login')}?{urlencode({'next': step_url})}"
+    return render(request, "audits/session_ended.html", {"login_url": login_url}, status=403)
+
+
+def kept_while_logged_out(request, audit, step):
+    """The answers posted to this step while logged out, saved as a draft of the step now that
+    its owner is back (they then show on it as typed)."""
+    kept = request.session.get(UNSAVED_STEP_KEY)
+    if not kept or kept.get("audit") != str(audit.id) or kept.get("step") != step:
+        return
+    del request.session[UNSAVED_STEP_KEY]
+    if flows.save_step(audit, step, kept["data"], advance=False) is not None:
+        messages.info(
+            request,
+            "Here is what you entered before you were logged out. Check it, then save and "
+            "continue.",
+        )
 
 
 def changed_elsewhere(request, audit, step, form):

@@ -257,7 +257,11 @@ def test_a_tampered_session_key_finds_no_audit(client):
     session[flows.VISITOR_KEY] = "forged"
     session.save()
     assert client.get(step_url(audit, 0)).status_code == 404
-    assert post_step(client, audit, 0, RETRIEVAL_ANSWERS[0]).status_code == 404
+    # A post is refused as any post without a log-in is (what it held is kept for a log-in).
+    response = post_step(client, audit, 0, RETRIEVAL_ANSWERS[0])
+    assert response.status_code == 403
+    assert "This step was not saved" in response.content.decode()
+    assert not audit.answers.exists()
 
 
 # Steps lose nothing ----------------------------------------------------------------------

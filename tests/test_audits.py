@@ -2,6 +2,7 @@
 
 import json
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -685,3 +686,37 @@ def test_the_shared_page_costs_one_query_cold_or_cached(member_client, django_as
     for _ in range(2):  # a full render, then the cached report: the link is looked up each time
         with django_assert_num_queries(1):
             assert friend.get(url).status_code == 200
+
+
+def test_a_step_posted_after_the_session_ended_is_kept_until_the_member_logs_in_again(
+    client, member, password
+):
+    """Without JavaScript: the person lands on a page that says what happened and what to do,
+    and after logging in the step shows what they had typed."""
+    client.force_login(member)
+    audit = walk(client, until=0)
+    client.logout()
+    note = "Typed while the session had ended " * 3
+
+    response = client.post(
+        reverse("audits:step", args=[audit.id, 1]),
+        {"lost-track-of-time": ["chunking-strategy"], "note": note, "action": "continue"},
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This step was not saved" in page and "Log in again" in page
+    login = f"{reverse('account_login')}?next=%2Faudits%2F{audit.id}%2Fstep%2F1%2F"
+    assert f'href="{login}"' in page
+    response = client.post(login, {"login": "ada", "password": password}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("audits:step", args=[audit.id, 1])
+    step = response.content.decode()
+    assert note.strip() in step
+    assert "Here is what you entered before you were logged out" in step
+    assert audit.answers.get(step=1).data["note"].strip() == note.strip()
+
+
+def test_a_step_posted_without_a_log_in_to_an_unknown_audit_says_the_same(client):
+    response = client.post(reverse("audits:step", args=[uuid.uuid4(), 1]), {"note": "x"})
+    assert response.status_code == 403
+    assert "This step was not saved" in response.content.decode()
