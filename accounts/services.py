@@ -27,7 +27,11 @@ def keep_email_address(sender, instance, created, raw=False, **kwargs):
     has from sign-up, so a user made by `createsuperuser` or in admin logs in by any spelling of
     it (allauth looks log-ins up in its rows, lower case). allauth adds the rows of those it
     signs up itself, and refuses a new user who has one already: AccountAdapter.new_user marks
-    them."""
+    them.
+
+    A staff member's address was given by whoever runs the site (createsuperuser, admin), and
+    staff need a second factor before the admin opens, which allauth allows only with verified
+    addresses: theirs counts as verified. Anyone else's waits for its owner's confirmation."""
     email = (instance.email or "").strip().lower()
     if raw or not email or getattr(instance, "addresses_by_allauth", False):
         return
@@ -35,7 +39,9 @@ def keep_email_address(sender, instance, created, raw=False, **kwargs):
         return  # this user's already, or another account's (one account per address)
     with transaction.atomic():
         EmailAddress.objects.filter(user=instance, primary=True).update(primary=False)
-        EmailAddress.objects.create(user=instance, email=email, primary=True, verified=False)
+        EmailAddress.objects.create(
+            user=instance, email=email, primary=True, verified=instance.is_staff
+        )
 
 
 def end_sessions(user, keep=None):

@@ -588,9 +588,9 @@ def test_a_user_made_by_createsuperuser_logs_in_by_any_spelling_of_the_address(c
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert int(client.session["_auth_user_id"]) == user.pk
-    assert list(EmailAddress.objects.filter(user=user).values_list("email", "primary")) == [
-        ("curator@example.com", True)
-    ]
+    assert list(
+        EmailAddress.objects.filter(user=user).values_list("email", "primary", "verified")
+    ) == [("curator@example.com", True, True)]
 
 
 @pytest.mark.django_db
