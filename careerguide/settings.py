@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "audits.context_processors.visitor_result",
             ],
         },
     },

@@ -324,3 +324,27 @@ def test_a_step_from_the_future_or_another_step_option_is_refused(client):
 def test_steps_are_declared_once():
     assert [step.number for step in STEPS] == list(range(6))
     assert len({step.key for step in STEPS}) == 6
+
+
+def test_a_visitor_finds_their_result_from_the_home_page_and_the_audits_page(client):
+    audit = walk(client)
+    result = reverse("audits:result", args=[audit.id])
+
+    for page in (reverse("tracks:home"), reverse("audits:new")):
+        body = client.get(page).content.decode()
+        assert f'href="{result}">see your result</a>' in body, page
+        assert "Your result is kept in this browser." in body
+
+    # Another browser (no session) sees no such link, and the home page is the stored one.
+    assert "see your result" not in Client().get(reverse("tracks:home")).content.decode()
+
+
+def test_a_visitors_result_starts_with_its_h1_and_offers_no_sign_up_for_the_pdf(client):
+    audit = walk(client)
+    page = client.get(reverse("audits:result", args=[audit.id])).content.decode()
+
+    headings = re.findall(r"<h([1-6])", page[page.index("<main") :])
+    assert headings[0] == "1", headings
+    keep = page[page.index('aria-label="Keep this result"') :][:800]
+    assert "PDF" not in keep
+    assert "Download as PDF" in page
