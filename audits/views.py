@@ -448,6 +448,7 @@ def history(request):
                     .values(
                         "finished_at",
                         scores=F("result__scores"),
+                        possible=F("result__possible"),
                         recommended=F("result__recommended"),
                         recommended_names=F("result__recommended_names"),
                     )

@@ -224,6 +224,28 @@ def test_compare_two_audits_highlights_what_changed(member_client):
     assert "CVPR" in page and "changed" in page
 
 
+def test_compare_puts_both_audits_scores_on_one_stated_scale(member_client):
+    """Scores out of different points possible are compared as shares, "of N" every time,
+    and the change is stated in the same scale."""
+    first = walk(member_client)
+    second = walk(member_client, EVALS_ANSWERS)
+    assert first.result["possible"] != second.result["possible"]
+    page = member_client.get(
+        reverse("audits:compare"), {"audit": [str(first.id), str(second.id)]}
+    ).content.decode()
+
+    old_possible, new_possible = first.result["possible"], second.result["possible"]
+    assert f"{old_possible} points possible earlier, {new_possible} later" in page
+    evals_before = next(s for s in first.result["scores"] if s["slug"] == "evals")["score"]
+    evals_after = next(s for s in second.result["scores"] if s["slug"] == "evals")["score"]
+    before = round(100 * evals_before / old_possible)
+    after = round(100 * evals_after / new_possible)
+    row = re.search(r"<th scope=\"row\">Evals &amp; quality</th>(.*?)</tr>", page).group(1)
+    assert f'{before}% <span class="muted">({evals_before} of {old_possible})</span>' in row
+    assert f'{after}% <span class="muted">({evals_after} of {new_possible})</span>' in row
+    assert f"+{after - before} points" in row
+
+
 def test_compare_needs_two_audits(member_client):
     response = member_client.get(reverse("audits:compare"), {"audit": ["x"]}, follow=True)
     assert (
@@ -617,13 +639,18 @@ def test_the_trend_draws_each_audits_score_for_every_track(member_client):
     tracks = len(retrieval.result["scores"])
     assert chart.count('<rect class="heat ') == 2 * tracks
     # Newest on the left: the evals audit's scores come first in every track's row.
+    # Each cell is the share of the points possible from that audit's answers: one scale.
     cells = re.findall(
-        r'class="heat heat-\d( heat-top)?"[^>]*/><text class="heat-value[^"]*"[^>]*>(\d+)<', chart
+        r'class="heat heat-\d( heat-top)?"[^>]*/><text class="heat-value[^"]*"[^>]*>(\d+)%<', chart
     )
     drawn = [int(score) for _outlined, score in cells]
+
+    def share(audit, row):
+        return round(100 * row["score"] / audit.result["possible"])
+
     for row, track in enumerate(retrieval.result["scores"]):
         newest = next(s for s in evals.result["scores"] if s["slug"] == track["slug"])
-        assert drawn[2 * row : 2 * row + 2] == [newest["score"], track["score"]]
+        assert drawn[2 * row : 2 * row + 2] == [share(evals, newest), share(retrieval, track)]
     outlined = [bool(outlined) for outlined, _score in cells]
     assert outlined.count(True) == len(evals.result["recommended"]) + len(
         retrieval.result["recommended"]
