@@ -78,8 +78,8 @@ class ChangePasswordForm(SiteFormMixin, allauth_forms.ChangePasswordForm):
 class ResetPasswordForm(SiteFormMixin, allauth_forms.ResetPasswordForm):
     def clean_email(self):
         """Reset mail goes to the account whose address it is (its main or a verified one),
-        never to accounts that only hold it unverified (accounts/migrations/0002 left such
-        rows on the younger of two accounts that shared an address): one request, one mail."""
+        never to accounts that only hold it unverified (as the younger of two accounts that
+        shared an address does): one request, one mail."""
         email = super().clean_email()
         verified = set(
             EmailAddress.objects.filter(email__iexact=email, verified=True).values_list(

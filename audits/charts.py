@@ -3,8 +3,6 @@
 import textwrap
 
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from .scoring import points_sentence
@@ -110,11 +108,7 @@ def trend_chart(rows):
     """Every track's score in each finished audit, newest first: a heat strip (one row per
     track, one cell per audit, darker for more points), never a line across tracks. Each row
     holds an audit's `finished_at` and its result's `scores`, `recommended` and
-    `recommended_names`.
-
-    The strip's marks (a hundred cells or so, two elements each) are drawn here as one piece of
-    SVG, a tenth of what the template engine takes for them: the template keeps the chart's
-    frame, its title and its text alternatives."""
+    `recommended_names`. The positions are worked out here; history.html draws them."""
     audits = []
     tracks = []
     for row in rows:
@@ -137,37 +131,32 @@ def trend_chart(rows):
     # Room above the cells for the rotated dates, with WCAG 1.4.12's text spacing too.
     width, header, line, cell_height, gap = TREND_WIDTH, 160, 17, 24, 10
     cell = min(48, width // len(audits))
-    # Numbers need no escaping; every piece of text is escaped where it goes in.
-    marks = []
     for index, audit in enumerate(audits):
-        x, y = index * cell + cell // 2 + 4, header - 6
-        marks.append(
-            f'<text class="trend-date" x="{x}" y="{y}" font-size="12"'
-            f' transform="rotate(-90 {x} {y})">{escape(audit["when"])}</text>'
-        )
-    y = header
+        audit["x"], audit["y"] = index * cell + cell // 2 + 4, header - 6
+    strip, y = [], header
     for track in tracks:
         lines = textwrap.wrap(track["name"], TREND_LABEL_CHARS) or [""]
-        marks += (
-            f'<text x="0" y="{y + 13 + i * line}" font-size="13">{escape(text)}</text>'
-            for i, text in enumerate(lines)
-        )
         cells_y = y + line * len(lines) + 2
+        cells = []
         for index, audit in enumerate(audits):
             score = int(audit["scores"].get(track["slug"], 0))
-            level = min(-(-HEAT_LEVELS * max(score, 0) // 100), HEAT_LEVELS)  # any point shows
-            top_class, bold = (
-                (" heat-top", ' font-weight="700"')
-                if track["slug"] in audit["recommended"]
-                else ("", "")
+            cells.append(
+                {
+                    "score": score,
+                    "level": min(-(-HEAT_LEVELS * max(score, 0) // 100), HEAT_LEVELS),
+                    "top": track["slug"] in audit["recommended"],
+                    "x": index * cell + 1,
+                    "middle": index * cell + cell // 2,
+                }
             )
-            marks.append(
-                f'<rect class="heat heat-{level}{top_class}" x="{index * cell + 1}" y="{cells_y}"'
-                f' width="{cell - 2}" height="{cell_height}" rx="3"/>'
-                f'<text class="heat-value{"" if score else " heat-zero"}"'
-                f' x="{index * cell + cell // 2}" y="{cells_y + 17}" font-size="12"'
-                f' text-anchor="middle"{bold}>{score}%</text>'
-            )
+        strip.append(
+            {
+                "lines": [{"text": text, "y": y + 13 + i * line} for i, text in enumerate(lines)],
+                "y": cells_y,
+                "text_y": cells_y + 17,
+                "cells": cells,
+            }
+        )
         y = cells_y + cell_height + gap
     for audit in audits:
         audit["line"] = ", ".join(
@@ -176,9 +165,14 @@ def trend_chart(rows):
             for track in tracks
             if audit["points"].get(track["slug"])
         )
-    # Built above from numbers and escaped text only.
-    marks = mark_safe("\n".join(marks))  # noqa: S308  # nosec B308 B703
-    return {"audits": audits, "marks": marks, "width": width, "height": y}
+    return {
+        "audits": audits,
+        "strip": strip,
+        "cell_width": cell - 2,
+        "cell_height": cell_height,
+        "width": width,
+        "height": y,
+    }
 
 
 def signed_points(delta):

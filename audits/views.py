@@ -6,20 +6,21 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, exports, flows, services, shares
+from . import charts, exports, flows, shares
+from .client_address import client_address
 from .models import Audit
 from .steps import ANSWER_LINES, LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
 
@@ -75,7 +76,7 @@ def new_audit(request):
             messages.info(request, "You already have an audit in progress: here it is.")
             return redirect("audits:step", draft.id, draft.reached_step)
         else:
-            address = flows.address_key(services.client_address(request))
+            address = flows.address_key(client_address(request))
             if flows.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
                 return render(request, "audits/too_many.html", status=429)
             audit = flows.start_visitor_audit(request.session, address)
@@ -116,46 +117,42 @@ def audit_step(request, audit_id, step):
         if request.method == "POST" and not request.user.is_authenticated:
             return session_ended(request, audit_id, step)
         raise
+    if request.method == "GET":
+        return get_step(request, audit, step)
+    form = step_form(step, data=request.POST)
+    submitted = flows.submit_step(audit, step, form, request.POST.get("action", "continue"))
+    return step_response(request, submitted, step, form)
+
+
+def get_step(request, audit, step):
     if audit.is_finished:
-        if request.method == "POST" and step == LAST_STEP:
-            # The last step submitted again (a double click, a second tab): one result stands.
-            return finished_redirect(request, audit)
-        messages.info(request, "This audit is finished. Retake it to change your answers.")
-        if request.method == "POST":
-            return render_result(request, audit, status=409)
+        note(request, "finished", audit)
         return redirect("audits:result", audit.id)
     if step > audit.reached_step:
-        messages.warning(
-            request, f"Please answer step {audit.reached_step + 1} first; steps go in order."
-        )
-        if request.method == "POST":
-            return render_step(request, audit, audit.reached_step, status=400)
+        note(request, "in_order", audit)
         return redirect("audits:step", audit.id, audit.reached_step)
-    if request.method == "GET":
-        if request.htmx.target == "company-choices":
-            return render_company_choices(request, audit, step)
-        kept_while_logged_out(request, audit, step)
-        return render_step(request, audit, step)
+    if request.htmx.target == "company-choices":
+        return render_company_choices(request, audit, step)
+    kept_while_logged_out(request, audit, step)
+    return render_step(request, audit, step)
 
-    form = step_form(step, data=request.POST)
-    action = request.POST.get("action", "continue")
-    if action in ("back", "filter"):
-        # What is on the step is kept as it is, unchecked, before moving back or filtering.
-        if flows.save_step(audit, step, form.draft_data(), advance=False) is None:
-            return changed_elsewhere(request, audit, step, form)
-        if action == "back" and step > 0:
-            return show_step(request, audit, step - 1)
-        return render_step(request, audit, step, query=request.POST.get("q", ""))
-    if not form.is_valid():
-        return render_step(request, audit, step, form=form, status=400)
-    saved = flows.save_step(audit, step, form.stored_data())
-    if saved is None:
-        return changed_elsewhere(request, audit, step, form)
-    if step == LAST_STEP:
-        audit, _created = flows.finish_audit(audit.id)
-        messages.success(request, "Your audit is finished. Here is what it says.")
+
+def step_response(request, submitted, sent, form):
+    """The answer to a POST of step `sent`, as flows.submit_step decided it."""
+    audit, status = submitted.audit, submitted.status
+    if submitted.note:
+        note(request, submitted.note, audit)
+    if submitted.step is None and status == 200:
         return finished_redirect(request, audit)
-    return show_step(request, saved, step + 1, announcement=f"Step {step + 1} saved.")
+    if submitted.step is None:
+        return render_result(request, audit, status=status)
+    if status != 200:
+        shown = form if submitted.keep_form else None
+        return render_step(request, audit, submitted.step, form=shown, status=status)
+    if submitted.step == sent:  # the companies filtered
+        return render_step(request, audit, sent, query=request.POST.get("q", ""))
+    announcement = f"Step {sent + 1} saved." if submitted.step > sent else ""
+    return show_step(request, audit, submitted.step, announcement=announcement)
 
 
 def session_ended(request, audit_id, step):
@@ -188,17 +185,18 @@ def kept_while_logged_out(request, audit, step):
         )
 
 
-def changed_elsewhere(request, audit, step, form):
-    """Another tab finished the audit or moved it on between reading and saving."""
-    messages.warning(
-        request, "This audit changed in another tab. Check your answers and save them again."
-    )
-    audit.refresh_from_db()
-    if audit.is_finished and step == LAST_STEP:
-        return finished_redirect(request, audit)  # the same answers, sent twice: one result
-    if audit.is_finished:
-        return render_result(request, audit, status=409)
-    return render_step(request, audit, step, form=form, status=409)
+NOTE_LEVELS = {
+    "finished": messages.INFO,
+    "finished_now": messages.SUCCESS,
+    "in_order": messages.WARNING,
+    "changed_elsewhere": messages.WARNING,
+}
+
+
+def note(request, name, audit):
+    """One of the audit's notes (templates/audits/notes.html) as a message."""
+    text = render_to_string(f"audits/notes.html#{name}", {"audit": audit}).strip()
+    messages.add_message(request, NOTE_LEVELS[name], text)
 
 
 def show_step(request, audit, number, announcement=""):
@@ -267,15 +265,13 @@ def result(request, audit_id):
 
 
 def render_result(request, audit, status=200, template="audits/result.html", **extra):
-    """The report is cached as rendered (a finished audit never changes), so what it shows is
-    read from the audit's snapshot only when it is rendered."""
     context = {
         "audit": audit,
-        "picks": SimpleLazyObject(lambda: picks(audit.result)),
-        "result": SimpleLazyObject(lambda: audit.result),
-        "answers": SimpleLazyObject(lambda: audit.answers_snapshot),
-        "answer_rows": SimpleLazyObject(lambda: answer_rows(audit.answers_snapshot or {})),
-        "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+        "picks": picks(audit.result),
+        "result": audit.result,
+        "answers": audit.answers_snapshot,
+        "answer_rows": answer_rows(audit.answers_snapshot or {}),
+        "chart": charts.score_chart(audit.result),
     }
     if request.user.is_authenticated and template == "audits/result.html":
         link = audit.share_links.filter(revoked_at=None).first()
@@ -320,14 +316,14 @@ def result_pdf(request, audit_id):
     audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
     # A finished audit never changes and a render costs a few tenths of a second: keep it.
     key = f"audit-pdf:{audit.pk}:{audit.scoring_version}"
-    body = cache.get(key)
+    body = caches["pages"].get(key)
     if body is None:
         # WeasyPrint takes over a second to import: only a process that renders a PDF pays it.
         from . import pdf
 
         page = render_result(request, audit, template="audits/print.html")
         body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
-        cache.set(key, body, PDF_CACHE_SECONDS)
+        caches["pages"].set(key, body, PDF_CACHE_SECONDS)
     return audit_download(body, "application/pdf", audit, audit.finished_at, "pdf")
 
 
@@ -377,9 +373,9 @@ def shared_result(request, token):
         "audits/shared.html",
         {
             "audit": audit,
-            "picks": SimpleLazyObject(lambda: picks(audit.result)),
-            "result": SimpleLazyObject(lambda: audit.result),
-            "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+            "picks": picks(audit.result),
+            "result": audit.result,
+            "chart": charts.score_chart(audit.result),
             "share_url": request.build_absolute_uri(),
         },
     )
@@ -434,24 +430,15 @@ def history(request):
             "total": TOTAL_STEPS,
             "selected": selected,
             "can_compare": len(trend_ids) >= 2,
-            # The table and the trend are cached as rendered for exactly these audits as they
-            # are now: finished audits never change, and a draft's save changes its updated_at.
-            "rows_key": [
-                (audit.id, audit.updated_at, str(audit.id) in selected)
-                for audit in page.object_list
-            ],
-            "trend_ids": trend_ids,
-            "trend": SimpleLazyObject(
-                lambda: charts.trend_chart(
-                    Audit.objects.filter(pk__in=trend_ids)
-                    .order_by("-finished_at")
-                    .values(
-                        "finished_at",
-                        scores=F("result__scores"),
-                        possible=F("result__possible"),
-                        recommended=F("result__recommended"),
-                        recommended_names=F("result__recommended_names"),
-                    )
+            "trend": charts.trend_chart(
+                Audit.objects.filter(pk__in=trend_ids)
+                .order_by("-finished_at")
+                .values(
+                    "finished_at",
+                    scores=F("result__scores"),
+                    possible=F("result__possible"),
+                    recommended=F("result__recommended"),
+                    recommended_names=F("result__recommended_names"),
                 )
             ),
             "last_finished": trend_ids[0] if trend_ids else None,

@@ -91,7 +91,6 @@ CONFIG = {
     ),
 }
 STEP_MEMBERS = 20  # the target row: this many members saving a step at once
-PAUSE_AFTER_HUNG = 6  # seconds: longer than careerguide.cache.PAUSE
 STARTED = []  # every process we started, stopped in `finally`
 
 
@@ -794,7 +793,6 @@ def main():
     hung, readyz = mix_with_redis_failing(stack, mix_people, directory, "hung", suspend)
     report["readyz_hung"] = f"`/readyz` while hung: {readyz}"
     os.kill(redis.proc.pid, signal.SIGCONT)
-    time.sleep(PAUSE_AFTER_HUNG)  # the app servers ask Redis again after their pause
 
     log("== Redis stopped during the mix")
     down, readyz = mix_with_redis_failing(stack, mix_people, directory, "stopped", redis.stop)

@@ -84,7 +84,7 @@ def test_log_in_with_an_authenticator_app_asks_for_the_code(client, make_member)
     assert response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session  # not in until the code is given
     wrong = client.post(reverse("mfa_authenticate"), {"code": "123456"})
-    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    assert wrong.status_code == 400 and "_auth_user_id" not in client.session
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("audits:history")
     assert client.session["_auth_user_id"] == str(member.pk)

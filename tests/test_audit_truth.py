@@ -93,6 +93,25 @@ def test_every_track_comes_out_of_the_audit_taken_in_the_browser_way(client, slu
     assert not re.search(r"<h3>[^<]+</h3>\s*<ul>\s*</ul>", page), "an empty list under a heading"
 
 
+@pytest.mark.parametrize(
+    ("slug", "warning"),
+    [("retrieval", "release_notes"), ("forward-deployed", "fde-not-a-downgrade")],
+)
+def test_the_warnings_follow_what_curators_mark_not_the_slug(slug, warning):
+    track = Track.objects.get(slug=slug)
+    answers = honest_answers(track)
+    answers[5] = NEUTRAL_REFLECTION | {"weekly-release-notes": "no"}
+    track.slug = f"{slug}-renamed"  # a curator renames it: the warning stays
+    track.save()
+    result = score(read_answers(answers)[0])
+    assert warning in [w["code"] for w in result["warnings"]]
+    Track.objects.filter(pk=track.pk).update(
+        reads_release_notes_weekly=False, forward_deployed=False
+    )  # and unmarks it: the warning goes
+    result = score(read_answers(answers)[0])
+    assert warning not in [w["code"] for w in result["warnings"]]
+
+
 def test_the_seed_leaves_no_track_unreachable():
     assert tracks_missing_evidence() == []
     assert every_track_is_reachable(databases=["default"]) == []

@@ -75,15 +75,16 @@ def count_queries(client, url):
     return len(captured)
 
 
+# A visitor's page: the catalogue's version (its cache key), then what the page shows.
 QUERY_BUDGET = {
-    "home": 2,
-    "tracks": 2,
-    "track": 8,
-    "companies": 3,
-    "company": 2,
-    "conferences": 2,
-    "projects": 2,
-    "guide": 3,
+    "home": 1 + 2,
+    "tracks": 1 + 2,
+    "track": 1 + 8,
+    "companies": 1 + 3,
+    "company": 1 + 2,
+    "conferences": 1 + 2,
+    "projects": 1 + 2,
+    "guide": 1 + 3,
 }
 
 
@@ -187,9 +188,8 @@ def test_post_to_a_catalogue_page_is_refused(client):
 
 
 def test_visitors_get_cached_pages_that_a_curator_edit_refreshes(client, django_assert_num_queries):
-    client.get("/tracks/voice/")  # an empty cache: this one gives the catalogue a version
     client.get("/tracks/voice/")  # this one is stored
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the catalogue's version
         assert "voice-native AI products" in client.get("/tracks/voice/").content.decode()
     track = Track.objects.get(slug="voice")
     track.owns = "Everything that talks back."

@@ -18,7 +18,7 @@ from django.urls import reverse
 from task_helpers import DATABASE_TASKS, queued_tasks, run_worker
 
 from audits.steps import LAST_STEP
-from reminders import services
+from reminders import schedule, services
 from reminders.models import Reminder, ReminderSend
 
 SEND_TASK = "reminders.tasks.send_reminder"
@@ -459,7 +459,7 @@ def test_two_schedulers_at_once_queue_each_reminder_once(make_member, settings):
     def run():
         try:
             barrier.wait(timeout=10)
-            services.send_due_reminders(date(2027, 11, 27))
+            schedule.send_due_reminders(date(2027, 11, 27))
         except Exception as error:
             errors.append(repr(error))
         finally:

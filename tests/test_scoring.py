@@ -13,15 +13,17 @@ from audits import scoring
 from audits.scoring import SCORING_VERSION, AuditInput, Signal, TrackRef, score
 
 TRACKS = (
-    TrackRef("retrieval", "Retrieval"),
+    TrackRef("retrieval", "Retrieval", reads_release_notes_weekly=True),
     TrackRef("agents", "Agents"),
     TrackRef("evals", "Evals & quality"),
     TrackRef("inference", "Inference / model serving"),
     TrackRef("voice", "Voice"),
     TrackRef("multimodal", "Multimodal"),
     TrackRef("safety", "Safety / responsible AI"),
-    TrackRef("fine-tuning", "Fine-tuning / custom models"),
-    TrackRef("forward-deployed", "Forward-Deployed Engineer (FDE) / Applied AI"),
+    TrackRef("fine-tuning", "Fine-tuning / custom models", reads_release_notes_weekly=True),
+    TrackRef(
+        "forward-deployed", "Forward-Deployed Engineer (FDE) / Applied AI", forward_deployed=True
+    ),
 )
 SLUGS = [track.slug for track in TRACKS]
 FDE_NAME = "Forward-Deployed Engineer (FDE) / Applied AI"

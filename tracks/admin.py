@@ -205,6 +205,7 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
     )
     fieldsets = [
         ("The track", {"fields": ["number", "name", "slug", "subtitle", "owns", "published"]}),
+        ("What the audit reads", {"fields": ["reads_release_notes_weekly", "forward_deployed"]}),
         (
             "What its page says",
             {
@@ -226,6 +227,8 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         # django-admin-sortable2 2.3.1 swaps Django's actions.js for a patched copy named after
         # the Django version, and ships none for 6.1 (a 500 with hashed static names). The patch
         # only matters with list_editable, which this list does not use: keep Django's own.
+        # No public accessor for a Media's files (Django 6.1, Media._js/_css, Script._path);
+        # test_every_script_and_stylesheet_of_the_admin_pages_exists fails if they change.
         media = super().media
 
         def missing_actions(asset):
@@ -267,8 +270,10 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         if change and stored and stored["slug"] != obj.slug:
             services.keep_old_address(obj, stored["slug"])
 
+    # No public hook for saving dragged rows (django-admin-sortable2 2.3.1 bulk-updates them in
+    # _update_order); test_dragging_saves_each_moved_track_with_its_history fails without this.
     def _update_order(self, updated_items, extra_model_filters):
-        """Drag and drop: each moved track is saved, so its history and the cache follow."""
+        """Drag and drop: each moved track is saved, so its history and catalogue version follow."""
         tracks = Track.objects.in_bulk([pk for pk, _number in updated_items])
         for pk, number in updated_items:
             track = tracks[int(pk)]
