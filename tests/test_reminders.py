@@ -507,7 +507,7 @@ def test_the_worker_logs_each_task_state_once(settings, ada):
     settings.TASKS = DATABASE_TASKS
     settings.DEBUG = True  # as under `make run`: Django's own console handler is on too
     services.opt_in(ada, 6, on=date(2020, 1, 1))
-    services.send_due_reminders(services.today())
+    schedule.send_due_reminders(services.today())
     # Every handler a line of the worker can reach, writing to one stream here.
     printed, handlers, logger = io.StringIO(), set(), logging.getLogger("django.tasks")
     while logger:
