@@ -467,3 +467,82 @@ def test_a_failed_step_save_is_announced_with_what_to_do_and_nothing_typed_is_lo
     expect(page).to_have_url(step_address)
     expect_step(page, 1)
     expect(page.locator("textarea")).to_have_value(NOTE)
+
+
+# Findings beyond the per-page walk, one test each ----------------------------------------
+
+CONTRAST = """([selector, pseudo]) => {
+  const el = document.querySelector(selector);
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const fg = lum(rgb(getComputedStyle(el, pseudo).color));
+  const bg = lum(rgb(getComputedStyle(el).backgroundColor));
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}"""
+
+
+def company_step(page, live_server):
+    from browser_helpers import answer_step, save_and_continue, start_audit
+
+    start_audit(page, live_server.url)
+    for index in range(4):
+        answer_step(page, index)
+        save_and_continue(page, index)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_company_filter_has_a_visible_label_and_a_readable_placeholder(
+    page, live_server, db, scheme
+):
+    """1.4.3: placeholder text at 4.5:1 in both schemes; the placeholder is not the label."""
+    page.emulate_media(color_scheme=scheme)
+    company_step(page, live_server)
+
+    label = page.locator('label[for="company-filter"]')
+    expect(label).to_be_visible()
+    expect(label).to_have_text("Filter companies by name")
+    assert label.bounding_box()["width"] > 50  # seen, not only read out (visually-hidden is 1 px)
+    assert page.evaluate(CONTRAST, ["#company-filter", "::placeholder"]) >= 4.5
+
+
+def test_after_step_errors_focus_is_on_the_error_summary_with_links_to_the_fields(
+    page, live_server, db
+):
+    """3.3.1: the summary names what needs attention, and a keyboard user lands on it."""
+    from browser_helpers import start_audit
+
+    start_audit(page, live_server.url)
+    page.get_by_role("button", name="Save and continue").click()
+
+    summary = page.locator("#step-errors")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).not_to_have_count(0)
+    first = summary.get_by_role("link").first
+    assert page.locator(first.get_attribute("href")).count() == 1
+
+
+def test_log_out_stays_on_screen_at_375_px_with_text_at_200_percent(
+    page, live_server, db, make_member, password
+):
+    """1.4.4 and 1.4.10: every control of the header can be reached without scrolling sideways."""
+    make_member("ada")
+    browser_log_in(page, live_server.url, "ada", password)
+    page.set_viewport_size({"width": 375, "height": HEIGHT})
+    page.evaluate(DOUBLE_TEXT)
+
+    box = page.locator(".account-nav").get_by_role("button", name="Log out").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+
+
+def test_admin_filter_links_are_at_least_24_px_tall(page, live_server, db, superuser):
+    """2.5.8: the list filters of the admin, 20 px tall at a 22 px pitch before."""
+    log_in_with_second_factor(
+        page, live_server.url, superuser, PASSWORD, then="/admin/tracks/track/"
+    )
+    links = page.locator("#changelist-filter li a")
+    assert links.count() > 2
+    heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]
+    assert min(heights) >= 24, heights
