@@ -546,3 +546,23 @@ def test_admin_filter_links_are_at_least_24_px_tall(page, live_server, db, super
     assert links.count() > 2
     heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]
     assert min(heights) >= 24, heights
+
+
+def test_the_quick_check_moves_focus_to_its_feedback_and_names_the_right_answer(
+    page, live_server, db
+):
+    """2.4.3 and 4.1.3: answered by keyboard, focus lands on the feedback (read out), not on
+    the body; 1.4.1: after a wrong answer the right option says so in words, not only a tint."""
+    page.goto(live_server.url + "/guide/")
+    check = page.locator("#check-wrong-reason")
+    check.get_by_label("It keeps you up debugging at 11pm because you enjoy it").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    feedback = page.locator("#check-wrong-reason .feedback")
+    expect(feedback).to_contain_text("Not quite.")
+    expect(feedback).to_be_focused()
+    right = page.locator("#check-wrong-reason label", has_text="(the right answer)")
+    expect(right).to_have_count(1)
+    expect(page.locator("#check-wrong-reason label", has_text="(your answer)")).to_have_count(1)
