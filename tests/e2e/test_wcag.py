@@ -566,3 +566,16 @@ def test_the_quick_check_moves_focus_to_its_feedback_and_names_the_right_answer(
     right = page.locator("#check-wrong-reason label", has_text="(the right answer)")
     expect(right).to_have_count(1)
     expect(page.locator("#check-wrong-reason label", has_text="(your answer)")).to_have_count(1)
+
+
+def test_the_username_taken_message_describes_the_username_field(
+    page, live_server, db, make_member
+):
+    """1.3.1 and 4.1.3: the inline check's verdict is part of the field's description."""
+    make_member("grace")
+    page.goto(live_server.url + "/accounts/signup/")
+    field = page.get_by_label("Username")
+    field.fill("grace")
+
+    expect(page.locator("#username-check")).to_contain_text("already exists")
+    expect(field).to_have_accessible_description(re.compile("already exists"))
