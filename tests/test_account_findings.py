@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.core import mail
@@ -31,7 +30,6 @@ BASE_DIR = Path(django_settings.BASE_DIR)
 @pytest.fixture
 def victim(django_user_model):
     user = django_user_model.objects.create_user("ana_rag", "ana@example.com", PASSWORD)
-    EmailAddress.objects.create(user=user, email="ana@example.com", primary=True)
     return user
 
 
