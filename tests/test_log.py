@@ -155,7 +155,7 @@ def test_the_log_runs_the_same_queries_with_5_or_1000_entries(
     with django_assert_num_queries(9):
         response = member_client.get(LOG)
     assert response.status_code == 200
-    assert response.content.decode().count('class="log-entry"') == min(count, 50)
+    assert response.content.decode().count('class="log-entry actions"') == min(count, 50)
 
 
 def test_deleted_catalogue_item_leaves_the_entry_with_its_text(member_client, member):
