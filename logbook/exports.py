@@ -38,7 +38,7 @@ def log_csv(member):
     return out.getvalue()
 
 
-class ImportError(ValueError):
+class UnreadableFile(ValueError):
     """The file as a whole cannot be read: nothing was imported."""
 
 
@@ -49,29 +49,29 @@ class ImportReport:
 
 
 def read_csv(raw):
-    """The rows of an uploaded CSV (bytes), or ImportError saying what is wrong with the file."""
+    """The rows of an uploaded CSV (bytes), or UnreadableFile saying what is wrong with the file."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportError(
+        raise UnreadableFile(
             "This file is not UTF-8 text. Save it as “CSV UTF-8” (or export it again from "
             "careerguide) and import it once more; nothing was imported."
         ) from error
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [name for name in ("kind", "date", "title") if name not in (reader.fieldnames or [])]
     if missing:
-        raise ImportError(
+        raise UnreadableFile(
             f"The first line must name the columns {', '.join(COLUMNS)}; missing: "
             f"{', '.join(missing)}. Nothing was imported."
         )
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise ImportError(
+        raise UnreadableFile(
             f"This file is not readable CSV ({error}); nothing was imported."
         ) from error
     if len(rows) > IMPORT_MAX_ROWS:
-        raise ImportError(
+        raise UnreadableFile(
             f"One import takes at most {IMPORT_MAX_ROWS} entries; this file has {len(rows)}. "
             "Split it and import each part; nothing was imported."
         )

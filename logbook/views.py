@@ -170,7 +170,7 @@ def import_csv(request):
         return render(request, "logbook/import.html", {"import_form": form}, status=400)
     try:
         rows = exports.read_csv(form.cleaned_data["file"].read())
-    except exports.ImportError as error:
+    except exports.UnreadableFile as error:
         form.add_error("file", str(error))
         return render(request, "logbook/import.html", {"import_form": form}, status=400)
     if entries.over_daily_limit(request.user, adding=len(rows), imported=True):
