@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Mail the task worker sends links to this server: DJANGO_SITE_URL follows PORT unless given.
+run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_content
