@@ -40,6 +40,13 @@ class AccountAdapter(DefaultAccountAdapter):
         account = f"account:{users[0].pk}" if len(users) == 1 else f"login:{login.lower()}"
         return f"{self.get_client_ip(request)}:{account}"
 
+    def new_user(self, request):
+        """A user allauth signs up (by password or GitHub): allauth adds their address rows
+        itself (accounts.services.keep_email_address leaves them to it)."""
+        user = super().new_user(request)
+        user.addresses_by_allauth = True
+        return user
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         request.careerguide_signed_up = True

@@ -53,6 +53,8 @@ class SignupForm(SiteFormMixin, allauth_forms.SignupForm):
                 "hx-target": "#username-check",
                 "hx-swap": "outerHTML",
                 "hx-sync": "this:replace",
+                # The check's verdict ("taken") describes the field, after its help and errors.
+                "aria-describedby": "id_username_helptext id_username_error username-check",
             }
         )
         email = self.fields["email"]

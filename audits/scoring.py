@@ -6,8 +6,11 @@ from dataclasses import dataclass
 # 2: each score's sources, the scale (`possible`) and the runner-up with its reason.
 SCORING_VERSION = 2
 
+# Points per answer for each track it points to, times the answer's weight for that track
+# (how strongly it points there, set per option by curators).
 TALK_POINTS = 3
 COMPANY_POINTS = 2
+CURIOSITY_POINTS = 1
 EVIDENCE_PARTS = ("talks", "companies", "curiosity")
 
 STAGE_BY_YEARS = {
@@ -140,7 +143,7 @@ class _Evidence:
         for part, pairs, points in (
             ("talks", self.talks, TALK_POINTS),
             ("companies", self.companies, COMPANY_POINTS),
-            ("curiosity", self.curiosity, 1),
+            ("curiosity", self.curiosity, CURIOSITY_POINTS),
         ):
             for _, weights in pairs:
                 for slug, weight in weights.items():
@@ -179,7 +182,7 @@ class _Evidence:
         return (
             TALK_POINTS * strongest(self.talks)
             + COMPANY_POINTS * strongest(self.companies)
-            + strongest(self.curiosity)
+            + CURIOSITY_POINTS * strongest(self.curiosity)
         )
 
     def sources(self, slug: str) -> dict[str, list[str]]:
@@ -537,6 +540,16 @@ def _runner_up(ev: _Evidence, basis: str, recommended: list[str], overlap: list[
 
 
 # --- entry point ---------------------------------------------------------------------------
+
+
+def points_sentence() -> str:
+    """How a score is counted, as the result says it: the numbers are the ones above."""
+    return (
+        f"Each answer gives every track it points to {_points(TALK_POINTS)} for a finished "
+        f"talk, {COMPANY_POINTS} for a company and {CURIOSITY_POINTS} for a problem or a read, "
+        f"times how strongly it points there (its weight): a problem that points strongly can "
+        f"count as much as a talk."
+    )
 
 
 def score(audit: AuditInput) -> dict:

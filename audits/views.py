@@ -39,6 +39,8 @@ HISTORY_FIELDS = (
 VISITOR_DRAFTS_PER_HOUR = 10
 # Share links a member may create in an hour, across all their audits (revoked ones count).
 SHARE_LINKS_PER_HOUR = 10
+# What a step posted while logged out held, kept in the session until its owner logs in again.
+UNSAVED_STEP_KEY = "audits:unsaved-step"
 
 
 def audit_owner(request):
@@ -107,7 +109,12 @@ def audit_detail(request, audit_id):
 def audit_step(request, audit_id, step):
     if step > LAST_STEP:
         raise Http404("No such step.")
-    audit = owned_audit(request, audit_id)
+    try:
+        audit = owned_audit(request, audit_id)
+    except Http404:
+        if request.method == "POST" and not request.user.is_authenticated:
+            return session_ended(request, audit_id, step)
+        raise
     if request.method == "GET":
         return get_step(request, audit, step)
     form = step_form(step, data=request.POST)
@@ -124,6 +131,7 @@ def get_step(request, audit, step):
         return redirect("audits:step", audit.id, audit.reached_step)
     if request.htmx.target == "company-choices":
         return render_company_choices(request, audit, step)
+    kept_while_logged_out(request, audit, step)
     return render_step(request, audit, step)
 
 
@@ -143,6 +151,36 @@ def step_response(request, submitted, sent, form):
         return render_step(request, audit, sent, query=request.POST.get("q", ""))
     announcement = f"Step {sent + 1} saved." if submitted.step > sent else ""
     return show_step(request, audit, submitted.step, announcement=announcement)
+
+
+def session_ended(request, audit_id, step):
+    """A step posted without a log-in (the session ended, or the member logged out in another
+    tab): what was on it is kept in this browser's session, and logging in again brings the
+    member back to the step with it. Whether such an audit exists is not said: the page is the
+    same for any address."""
+    request.session[UNSAVED_STEP_KEY] = {
+        "audit": str(audit_id),
+        "step": step,
+        "data": step_form(step, data=request.POST).draft_data(),
+    }
+    step_url = reverse("audits:step", args=[audit_id, step])
+    login_url = f"{reverse('account_login')}?{urlencode({'next': step_url})}"
+    return render(request, "audits/session_ended.html", {"login_url": login_url}, status=403)
+
+
+def kept_while_logged_out(request, audit, step):
+    """The answers posted to this step while logged out, saved as a draft of the step now that
+    its owner is back (they then show on it as typed)."""
+    kept = request.session.get(UNSAVED_STEP_KEY)
+    if not kept or kept.get("audit") != str(audit.id) or kept.get("step") != step:
+        return
+    del request.session[UNSAVED_STEP_KEY]
+    if flows.save_step(audit, step, kept["data"], advance=False) is not None:
+        messages.info(
+            request,
+            "Here is what you entered before you were logged out. Check it, then save and "
+            "continue.",
+        )
 
 
 NOTE_LEVELS = {
@@ -375,6 +413,7 @@ def history(request):
                 .values(
                     "finished_at",
                     scores=F("result__scores"),
+                    possible=F("result__possible"),
                     recommended=F("result__recommended"),
                     recommended_names=F("result__recommended_names"),
                 )

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "audits.context_processors.visitor_result",
             ],
         },
     },
@@ -173,7 +174,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5_000},
     },
 }
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # the operator hears that Redis stopped answering
+# A Redis that stopped answering is reported by /readyz, not logged once per cache call.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -279,7 +281,8 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # Mail: printed to the console in development (and plain-http trial runs); SMTP otherwise, to
 # EMAIL_HOST (default: a mail server on the same machine).
 if (DEBUG or INSECURE_HTTP) and not os.environ.get("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Each line printed as it is (no quoted-printable folding), so a link can be clicked.
+    MAILERS = {"default": {"BACKEND": "careerguide.mail.ConsoleEmailBackend"}}
 else:
     MAILERS = {
         "default": {
@@ -302,7 +305,8 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careerguide <noreply@localhost>")
-# Links in mail sent by the worker, which has no request to take the host from.
+# Links in mail sent by the worker, which has no request to take the host from. `make run` sets it
+# from its PORT; production must set it (`check --deploy` fails without it).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long the unsubscribe link of a reminder mail works without logging in.
 REMINDER_UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
@@ -390,4 +394,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # The task worker's lines (state=RUNNING, SUCCESSFUL) once: by the root's handler, not
+    # again by the "django" logger's own console handler.
+    "loggers": {"django.tasks": {"handlers": ["console"], "propagate": False}},
 }

@@ -24,6 +24,7 @@ def production_env(**extra):
         DJANGO_ALLOWED_HOSTS="careerguide.example",
         # Behind nginx, as the README's production set-up (and deploy/serve.sh) has it.
         DJANGO_PROXY_COUNT="1",
+        DJANGO_SITE_URL="https://careerguide.example",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(extra)

@@ -31,7 +31,6 @@ BASE_DIR = Path(django_settings.BASE_DIR)
 @pytest.fixture
 def victim(django_user_model):
     user = django_user_model.objects.create_user("ana_rag", "ana@example.com", PASSWORD)
-    EmailAddress.objects.create(user=user, email="ana@example.com", primary=True)
     return user
 
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -223,6 +224,28 @@ def test_compare_two_audits_highlights_what_changed(member_client):
     assert response.status_code == 200
     assert "Your recommendation changed." in page
     assert "CVPR" in page and "changed" in page
+
+
+def test_compare_puts_both_audits_scores_on_one_stated_scale(member_client):
+    """Scores out of different points possible are compared as shares, "of N" every time,
+    and the change is stated in the same scale."""
+    first = walk(member_client)
+    second = walk(member_client, EVALS_ANSWERS)
+    assert first.result["possible"] != second.result["possible"]
+    page = member_client.get(
+        reverse("audits:compare"), {"audit": [str(first.id), str(second.id)]}
+    ).content.decode()
+
+    old_possible, new_possible = first.result["possible"], second.result["possible"]
+    assert f"{old_possible} points possible earlier, {new_possible} later" in page
+    evals_before = next(s for s in first.result["scores"] if s["slug"] == "evals")["score"]
+    evals_after = next(s for s in second.result["scores"] if s["slug"] == "evals")["score"]
+    before = round(100 * evals_before / old_possible)
+    after = round(100 * evals_after / new_possible)
+    row = re.search(r"<th scope=\"row\">Evals &amp; quality</th>(.*?)</tr>", page).group(1)
+    assert f'{before}% <span class="muted">({evals_before} of {old_possible})</span>' in row
+    assert f'{after}% <span class="muted">({evals_after} of {new_possible})</span>' in row
+    assert f"+{after - before} points" in row
 
 
 def test_compare_needs_two_audits(member_client):
@@ -661,13 +684,18 @@ def test_the_trend_draws_each_audits_score_for_every_track(member_client):
     tracks = len(retrieval.result["scores"])
     assert chart.count('<rect class="heat ') == 2 * tracks
     # Newest on the left: the evals audit's scores come first in every track's row.
+    # Each cell is the share of the points possible from that audit's answers: one scale.
     cells = re.findall(
-        r'class="heat heat-\d( heat-top)?"[^>]*/><text class="heat-value[^"]*"[^>]*>(\d+)<', chart
+        r'class="heat heat-\d( heat-top)?"[^>]*/><text class="heat-value[^"]*"[^>]*>(\d+)%<', chart
     )
     drawn = [int(score) for _outlined, score in cells]
+
+    def share(audit, row):
+        return round(100 * row["score"] / audit.result["possible"])
+
     for row, track in enumerate(retrieval.result["scores"]):
         newest = next(s for s in evals.result["scores"] if s["slug"] == track["slug"])
-        assert drawn[2 * row : 2 * row + 2] == [newest["score"], track["score"]]
+        assert drawn[2 * row : 2 * row + 2] == [share(evals, newest), share(retrieval, track)]
     outlined = [bool(outlined) for outlined, _score in cells]
     assert outlined.count(True) == len(evals.result["recommended"]) + len(
         retrieval.result["recommended"]
@@ -732,3 +760,37 @@ def test_the_shared_page_costs_one_query_cold_or_cached(member_client, django_as
     for _ in range(2):  # a full render, then the cached report: the link is looked up each time
         with django_assert_num_queries(1):
             assert friend.get(url).status_code == 200
+
+
+def test_a_step_posted_after_the_session_ended_is_kept_until_the_member_logs_in_again(
+    client, member, password
+):
+    """Without JavaScript: the person lands on a page that says what happened and what to do,
+    and after logging in the step shows what they had typed."""
+    client.force_login(member)
+    audit = walk(client, until=0)
+    client.logout()
+    note = "Typed while the session had ended " * 3
+
+    response = client.post(
+        reverse("audits:step", args=[audit.id, 1]),
+        {"lost-track-of-time": ["chunking-strategy"], "note": note, "action": "continue"},
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This step was not saved" in page and "Log in again" in page
+    login = f"{reverse('account_login')}?next=%2Faudits%2F{audit.id}%2Fstep%2F1%2F"
+    assert f'href="{login}"' in page
+    response = client.post(login, {"login": "ada", "password": password}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("audits:step", args=[audit.id, 1])
+    step = response.content.decode()
+    assert note.strip() in step
+    assert "Here is what you entered before you were logged out" in step
+    assert audit.answers.get(step=1).data["note"].strip() == note.strip()
+
+
+def test_a_step_posted_without_a_log_in_to_an_unknown_audit_says_the_same(client):
+    response = client.post(reverse("audits:step", args=[uuid.uuid4(), 1]), {"note": "x"})
+    assert response.status_code == 403
+    assert "This step was not saved" in response.content.decode()

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.staticfiles import finders
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -70,10 +70,29 @@ def sized(**sizes):
 FRESHNESS = ("Source and review", {"fields": ["source_url", "reviewed_on"]})
 
 
+class TextareaField(forms.CharField):
+    """A textarea's text with its line breaks as stored: browsers send them as CRLF, which
+    would make every save of an unchanged text a change in its history."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+TEXTAREAS = {TextField: {"form_class": TextareaField}}
+
+
 class ContentAdmin(SimpleHistoryAdmin):
     """History with a diff of each change and revert, for every piece of content."""
 
     history_list_display = []
+    formfield_overrides = TEXTAREAS
+
+    def save_model(self, request, obj, form, change):
+        # Saved without a change (its inlines may have changed: they have their own history):
+        # no entry in its history saying nothing.
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
 
 
 class LabeledFormSet(BaseInlineFormSet):
@@ -93,6 +112,7 @@ class LabeledInline(admin.TabularInline):
     """A compact tabular inline with named inputs; `widgets` sets the width of text inputs."""
 
     formset = LabeledFormSet
+    formfield_overrides = TEXTAREAS
     extra = 0
     widgets = {}
 
@@ -158,10 +178,10 @@ class TrackProjectInline(LabeledInline):
 @admin.register(Track)
 class TrackAdmin(SortableAdminMixin, ContentAdmin):
     delete_confirmation_template = "admin/content_delete_confirmation.html"
-    # "number" becomes django-admin-sortable2's drag handle; "position" shows the number itself.
+    # "number" becomes django-admin-sortable2's drag handle, which shows the number too
+    # (static/css/admin.css): one column says the order and moves it.
     list_display = [
         "number",
-        "position",
         "name",
         "skill_count",
         "company_count",
@@ -230,10 +250,6 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         return super().get_form(request, obj, widgets=self.form_widgets, **kwargs)
-
-    @admin.display(description="no.")
-    def position(self, track):
-        return track.number
 
     @admin.display(description="skills", ordering="skill_total")
     def skill_count(self, track):
