@@ -579,3 +579,36 @@ def test_the_username_taken_message_describes_the_username_field(
 
     expect(page.locator("#username-check")).to_contain_text("already exists")
     expect(field).to_have_accessible_description(re.compile("already exists"))
+
+
+LIVE_REGIONS = """() => [...document.querySelectorAll("[aria-live], [role=status], [role=alert]")]
+  .filter((el) => el.closest("main")).map((el) => el.textContent.trim().length)"""
+
+
+@pytest.mark.parametrize(
+    "path, target, act",
+    [
+        (
+            "/companies/",
+            "#company-matrix",
+            lambda page: page.select_option("#track-select", "voice"),
+        ),
+        ("/tracks/", "#track-results", lambda page: page.fill("#track-filter", "Glean")),
+    ],
+)
+def test_a_filter_announces_its_count_once_not_the_whole_list(
+    page, live_server, db, path, target, act
+):
+    """4.1.3: after filtering, one region with the new content (no copy nested in itself with
+    the same id), and what is read out is the count, not a table of 1,500 characters."""
+    page.goto(live_server.url + path)
+    act(page)
+    announcer = page.locator("#filter-announcer")
+    expect(announcer).to_have_text(re.compile(r"\d"))
+
+    assert page.locator(target).count() == 1
+    assert page.locator(f"{target} {target}").count() == 0
+    lengths = page.evaluate(LIVE_REGIONS)
+    assert lengths and max(lengths) < 80, lengths
+    act(page)  # the same again: still one region
+    assert page.locator(target).count() == 1
