@@ -612,3 +612,29 @@ def test_a_filter_announces_its_count_once_not_the_whole_list(
     assert lengths and max(lengths) < 80, lengths
     act(page)  # the same again: still one region
     assert page.locator(target).count() == 1
+
+
+def test_trend_dates_stay_whole_with_wider_text_spacing(
+    page, live_server, db, make_member, password
+):
+    """1.4.12: with WCAG's text spacing the rotated dates of My audits' trend keep their time
+    ("…19:04", not "…19:0")."""
+    member = make_member("ada")
+    from datetime import UTC, datetime
+
+    from audits.models import Audit
+
+    for answers, day in ((RETRIEVAL_ANSWERS, 27), (EVALS_ANSWERS, 28)):
+        audit = audit_until(member, 5, answers)
+        # The widest dates: two-digit days and hours.
+        wide = datetime(2026, 11, day, 19, 44, tzinfo=UTC)
+        Audit.objects.filter(pk=audit.pk).update(finished_at=wide)
+    browser_log_in(page, live_server.url, "ada", password)
+    page.evaluate(TEXT_SPACING)
+
+    chart = page.locator("svg.trend-chart").bounding_box()
+    dates = page.locator("svg.trend-chart .trend-date")
+    expect(dates).to_have_count(2)
+    for index in range(2):
+        box = dates.nth(index).bounding_box()
+        assert box["y"] >= chart["y"] - 0.5, (box, chart)
