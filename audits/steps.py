@@ -278,7 +278,10 @@ class TalksForm(QuestionsForm):
         return Reading(
             evidence={
                 "talks": tuple(scoring.Signal(full, weights) for full, weights in sessions)
-                + cls.signals(topics, tracks)
+                + tuple(
+                    scoring.Signal(s.label, s.weights, topic=True)
+                    for s in cls.signals(topics, tracks)
+                )
             },
             snapshot={"talks": [full for full, _ in sessions] + [o.label for o in topics]},
         )
