@@ -638,3 +638,17 @@ def test_trend_dates_stay_whole_with_wider_text_spacing(
     for index in range(2):
         box = dates.nth(index).bounding_box()
         assert box["y"] >= chart["y"] - 0.5, (box, chart)
+
+
+def test_the_note_counts_its_characters_as_they_are_typed(page, live_server, db):
+    """3.3.2: the limit is stated and the count follows the typing (a paste is never cut)."""
+    from browser_helpers import answer_step, save_and_continue, start_audit
+
+    start_audit(page, live_server.url)
+    answer_step(page, 0)
+    save_and_continue(page, 0)
+    count = page.locator("#id_note-count")
+    expect(count).to_have_text("0 of 500 characters")
+    page.locator("textarea").fill("x" * 520)
+    expect(count).to_have_text("520 of 500 characters: 20 too many")
+    expect(page.locator("textarea")).to_have_value("x" * 520)
