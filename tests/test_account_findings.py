@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.core import mail
