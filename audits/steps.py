@@ -208,6 +208,11 @@ class QuestionsForm(StepForm):
         )
 
 
+# The note's length: stated on the step and counted as it is typed; Save and continue refuses
+# a longer text with a message and keeps it on the page.
+NOTE_LIMIT = 500
+
+
 class ProblemsForm(QuestionsForm):
     step_number = Question.Step.PROBLEMS
 
@@ -215,9 +220,12 @@ class ProblemsForm(QuestionsForm):
         super().load_choices()
         self.fields["note"] = forms.CharField(
             label="Anything else? (optional)",
-            help_text="A problem in your own words, for your future self to read.",
+            help_text=(
+                f"A problem in your own words, for your future self to read: up to "
+                f"{NOTE_LIMIT} characters."
+            ),
             required=False,
-            max_length=500,
+            max_length=NOTE_LIMIT,
             widget=forms.Textarea(attrs={"rows": 3}),
         )
 
@@ -278,7 +286,10 @@ class TalksForm(QuestionsForm):
         return Reading(
             evidence={
                 "talks": tuple(scoring.Signal(full, weights) for full, weights in sessions)
-                + cls.signals(topics, tracks)
+                + tuple(
+                    scoring.Signal(s.label, s.weights, topic=True)
+                    for s in cls.signals(topics, tracks)
+                )
             },
             snapshot={"talks": [full for full, _ in sessions] + [o.label for o in topics]},
         )

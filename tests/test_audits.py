@@ -491,10 +491,18 @@ def test_a_share_link_shows_the_result_but_nothing_personal(member_client, membe
     html = shared.content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert '<meta property="og:title" content="A curiosity audit result: Retrieval">' in html
-    assert f'<meta property="og:description" content="{audit.result["headline"]}">' in html
+    # Said of the person who shared it, never to whoever reads it ("the talks you finish").
+    said_of_them = (
+        "The talks this person finished and the companies they want to work at meet at Retrieval."
+    )
+    assert f'<meta property="og:description" content="{said_of_them}">' in html
+    assert f'<p class="lede">{said_of_them}</p>' in html
     assert '<meta name="twitter:card" content="summary">' in html
     assert '<meta name="twitter:title"' in html and '<meta name="twitter:description"' in html
-    assert "Your 90-day plan for Retrieval" in html and "possible points" in html
+    assert "A 90-day plan for Retrieval" in html and "possible points" in html
+    report = html[html.index('<article class="report">') : html.index("</article>")]
+    assert audit.result["headline"] not in report and "you finish" not in report
+    assert "Your 90-day plan" not in html and "talks you finished" not in html
     for personal in (
         member.username,
         member.email,
