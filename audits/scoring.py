@@ -8,6 +8,7 @@ SCORING_VERSION = 2
 
 TALK_POINTS = 3
 COMPANY_POINTS = 2
+CURIOSITY_POINTS = 1
 EVIDENCE_PARTS = ("talks", "companies", "curiosity")
 
 # Tracks whose specialists read model release notes every week (the seed's burnout warning).
@@ -140,7 +141,7 @@ class _Evidence:
         for part, pairs, points in (
             ("talks", self.talks, TALK_POINTS),
             ("companies", self.companies, COMPANY_POINTS),
-            ("curiosity", self.curiosity, 1),
+            ("curiosity", self.curiosity, CURIOSITY_POINTS),
         ):
             for _, weights in pairs:
                 for slug, weight in weights.items():
@@ -179,7 +180,7 @@ class _Evidence:
         return (
             TALK_POINTS * strongest(self.talks)
             + COMPANY_POINTS * strongest(self.companies)
-            + strongest(self.curiosity)
+            + CURIOSITY_POINTS * strongest(self.curiosity)
         )
 
     def sources(self, slug: str) -> dict[str, list[str]]:

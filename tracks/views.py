@@ -178,6 +178,17 @@ def quick_check_answer(request, slug):
     )
 
 
+@require_GET
+@visitor_page
+def about(request):
+    """What the chapter is and what careerguide adds to it."""
+    return render(
+        request,
+        "tracks/about.html",
+        catalogue_context(request, additions=lazy(selectors.editorial_additions)),
+    )
+
+
 def guide_context(request, answers=None):
     answers = answers or {}
     sections = lazy(selectors.guide_sections)
@@ -188,6 +199,7 @@ def guide_context(request, answers=None):
         mistakes=lazy(kind_of, sections, GuideSection.Kind.MISTAKE),
         checks=lazy(lambda: [(q, answers.get(q.slug)) for q in selectors.quick_check_questions()]),
         answered=bool(answers),
+        full_chapters=lazy(selectors.tracks_with_full_chapters),
     )
 
 
