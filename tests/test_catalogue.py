@@ -29,6 +29,7 @@ PAGES = {
     "conferences": ("/conferences/", ["NeurIPS", "systems track", "agent workshops", "SIGIR"]),
     "projects": ("/projects/", ["Promptfoo", "red-team templates", "Inspect AI", "vLLM"]),
     "guide": ("/guide/", ["Quick check", "Year 2–3", "Specialize at the team level"]),
+    "about": ("/about/", ["What the chapter gives", "What careerguide adds", "quick-check questions"]),
 }
 
 
@@ -83,7 +84,10 @@ QUERY_BUDGET = {
     "company": 2,
     "conferences": 2,
     "projects": 2,
-    "guide": 3,
+    # The sections, the quick check and the tracks with a full chapter to link.
+    "guide": 4,
+    # One count per kind of content that declares its origin (tracks.models.Sourced).
+    "about": 17,
 }
 
 

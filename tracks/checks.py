@@ -19,11 +19,16 @@ def rows_without_origin():
     for model in apps.get_models():
         if not issubclass(model, Sourced):
             continue
-        for row in model._base_manager.filter(origin=""):
-            missing.append((row, "no origin: the chapter or an editorial addition"))
-        editorial = model._base_manager.filter(origin=Origin.EDITORIAL)
-        for row in editorial.filter(Q(added_by="") | Q(added_on__isnull=True)):
-            missing.append((row, "an editorial addition without who added it and when"))
+        unsigned = Q(origin=Origin.EDITORIAL) & (Q(added_by="") | Q(added_on__isnull=True))
+        for row in model._base_manager.filter(Q(origin="") | unsigned):
+            missing.append(
+                (
+                    row,
+                    "an editorial addition without who added it and when"
+                    if row.origin
+                    else "no origin: the chapter or an editorial addition",
+                )
+            )
     for track in Track.objects.exclude(summary="", pay_premium_note="").filter(
         Q(prose_by="") | Q(prose_on__isnull=True)
     ):

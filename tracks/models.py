@@ -59,7 +59,8 @@ class Sourced(models.Model):
         "added on",
         null=True,
         blank=True,
-        help_text="Editorial additions: when it was added. Left blank in admin, the day it is saved.",
+        help_text="Editorial additions: when it was added. Left blank in admin, the day it is "
+        "saved.",
     )
     source_url = models.URLField(
         "source",
