@@ -29,7 +29,7 @@ PAGES = {
     "conferences": ("/conferences/", ["NeurIPS", "systems track", "agent workshops", "SIGIR"]),
     "projects": ("/projects/", ["Promptfoo", "red-team templates", "Inspect AI", "vLLM"]),
     "guide": ("/guide/", ["Quick check", "Year 2–3", "Specialize at the team level"]),
-    "about": ("/about/", ["What the chapter gives", "What careerguide adds", "quick-check questions"]),
+    "about": ("/about/", ["What the chapter gives", "careerguide adds", "quick-check questions"]),
 }
 
 
