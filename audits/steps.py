@@ -184,9 +184,12 @@ class QuestionsForm(StepForm):
                 )
             form_field.label = question.prompt
             form_field.help_text = question.help_text
-            # Marked "ours" on the step: careerguide's questions and options, not the chapter's.
+            # Marked "ours" on the step: careerguide's questions, and our options under the
+            # chapter's questions (a question of ours is marked once, not on each option).
             form_field.editorial = question.is_editorial
-            form_field.editorial_values = {o.key for o in options if o.is_editorial}
+            form_field.editorial_values = (
+                set() if question.is_editorial else {o.key for o in options if o.is_editorial}
+            )
             self.fields[question.slug] = form_field
 
     @classmethod
