@@ -3,7 +3,7 @@
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 
-from audits.services import member_audit_counts, member_audits
+from audits.exports import member_audit_counts, member_audits
 from reminders.services import reminder_for
 
 

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from tracks.admin import ORIGIN, LabeledInline, SignsEditorial
 
 from .models import Audit, AuditAnswer, Option, OptionWeight, Question
+from .steps import TOTAL_STEPS
 
 UNPUBLISH = "unpublish it instead"
 
@@ -97,7 +98,7 @@ class QuestionAdmin(ProtectAnswered, SignsEditorial, SimpleHistoryAdmin):
 
     @admin.display(description="step", ordering="step")
     def member_step(self, question):
-        return f"Step {question.position} of 6"
+        return f"Step {question.position} of {TOTAL_STEPS}"
 
 
 @admin.register(Option)

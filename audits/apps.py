@@ -11,7 +11,7 @@ class AuditsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import checks  # noqa: F401  (registers the content check)
-        from .services import claim_visitor_audits
+        from .flows import claim_visitor_audits
 
         # allauth sends user_logged_in on every way in (password, email, GitHub, and the
         # log-in that follows a sign-up), so each of them claims a visitor's audits.

@@ -15,7 +15,7 @@ from django.db.models import Q
 from tracks.models import CompanyTrack, ConferenceTrack, Track
 
 from .models import OptionWeight, Question
-from .steps import STEPS
+from .steps import STEP_BY_KEY, STEPS
 
 
 def tracks_missing_evidence():
@@ -40,7 +40,9 @@ def tracks_missing_evidence():
             )
         )
         | set(ConferenceTrack.objects.values_list("track_id", flat=True)),
-        STEPS[4].number: set(CompanyTrack.objects.values_list("track_id", flat=True)),
+        STEP_BY_KEY["companies"].number: set(
+            CompanyTrack.objects.values_list("track_id", flat=True)
+        ),
     }
     return [
         (track, STEPS[number])

@@ -21,12 +21,12 @@ class Question(Sourced):
     questions and every weight are editorial.
     """
 
-    # Stored 0-based like audits/steps.py; labeled as members see them: "Step 2 of 6".
+    # Stored 0-based like audits/steps.py; labeled as members number them: "Step 2".
     class Step(models.IntegerChoices):
-        PROBLEMS = 1, "Step 2 of 6: problems that made you lose track of time"
-        READING = 2, "Step 3 of 6: what you read in your free time"
-        TALKS = 3, "Step 4 of 6: talk topics (beside the conference sessions)"
-        REFLECTION = 5, "Step 6 of 6: reflection"
+        PROBLEMS = 1, "Step 2: problems that made you lose track of time"
+        READING = 2, "Step 3: what you read in your free time"
+        TALKS = 3, "Step 4: talk topics (beside the conference sessions)"
+        REFLECTION = 5, "Step 6: reflection"
 
     slug = models.SlugField(unique=True)
     step = models.PositiveSmallIntegerField(

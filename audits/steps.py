@@ -465,6 +465,7 @@ STEPS = [
         ReflectionForm,
     ),
 ]
+STEP_BY_KEY = {step.key: step for step in STEPS}
 TOTAL_STEPS = len(STEPS)
 LAST_STEP = TOTAL_STEPS - 1
 # Every answer line of the result and of compare, in step order.

@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, services
+from . import charts, exports, flows, services, shares
 from .models import Audit
-from .steps import ANSWER_LINES, LAST_STEP, STEPS, TOTAL_STEPS, step_form
+from .steps import ANSWER_LINES, LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
 # What My audits shows of each audit: the history query reads these fields alone.
@@ -46,7 +46,7 @@ def audit_owner(request):
     """Filters for the audits of whoever asks: a member's, or those of this visitor's browser."""
     if request.user.is_authenticated:
         return {"member": request.user}
-    key = request.session.get(services.VISITOR_KEY)
+    key = request.session.get(flows.VISITOR_KEY)
     return {"member": None, "visitor_key": key} if key else None
 
 
@@ -67,21 +67,23 @@ def new_audit(request):
         drafts = Audit.objects.filter(**owner, status=Audit.Status.DRAFT).order_by("-updated_at")
     if request.method == "POST":
         if request.user.is_authenticated:
-            audit = services.start_audit(request.user)
+            audit = flows.start_audit(request.user)
         elif draft := drafts.first():
             # One live draft per visitor: the one they started is where they left it.
             messages.info(request, "You already have an audit in progress: here it is.")
             return redirect("audits:step", draft.id, draft.reached_step)
         else:
-            address = services.address_key(services.client_address(request))
-            if services.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
+            address = flows.address_key(services.client_address(request))
+            if flows.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
                 return render(request, "audits/too_many.html", status=429)
-            audit = services.start_visitor_audit(request.session, address)
+            audit = flows.start_visitor_audit(request.session, address)
         return redirect("audits:step", audit.id, 0)
     last = None
     if request.user.is_authenticated:
         last = request.user.audits.filter(status=Audit.Status.FINISHED).first()
-    return render(request, "audits/new.html", {"drafts": drafts[:3], "last": last})
+    return render(
+        request, "audits/new.html", {"drafts": drafts[:3], "last": last, "total": TOTAL_STEPS}
+    )
 
 
 @never_cache
@@ -89,7 +91,7 @@ def new_audit(request):
 @require_POST
 def retake(request, audit_id):
     source = owned_audit(request, audit_id)
-    audit = services.start_audit(request.user, copy_from=source)
+    audit = flows.start_audit(request.user, copy_from=source)
     messages.success(request, "A new audit has started with your previous answers filled in.")
     return redirect("audits:step", audit.id, 0)
 
@@ -131,18 +133,18 @@ def audit_step(request, audit_id, step):
     action = request.POST.get("action", "continue")
     if action in ("back", "filter"):
         # What is on the step is kept as it is, unchecked, before moving back or filtering.
-        if services.save_step(audit, step, form.draft_data(), advance=False) is None:
+        if flows.save_step(audit, step, form.draft_data(), advance=False) is None:
             return changed_elsewhere(request, audit, step, form)
         if action == "back" and step > 0:
             return show_step(request, audit, step - 1)
         return render_step(request, audit, step, query=request.POST.get("q", ""))
     if not form.is_valid():
         return render_step(request, audit, step, form=form, status=400)
-    saved = services.save_step(audit, step, form.stored_data())
+    saved = flows.save_step(audit, step, form.stored_data())
     if saved is None:
         return changed_elsewhere(request, audit, step, form)
     if step == LAST_STEP:
-        audit, _created = services.finish_audit(audit.id)
+        audit, _created = flows.finish_audit(audit.id)
         messages.success(request, "Your audit is finished. Here is what it says.")
         return finished_redirect(request, audit)
     return show_step(request, saved, step + 1, announcement=f"Step {step + 1} saved.")
@@ -177,7 +179,7 @@ def finished_redirect(request, audit):
 
 def step_context(request, audit, number, form=None, query=""):
     stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
-    options = {"query": query} if number == STEPS[4].number else {}
+    options = {"query": query} if number == STEP_BY_KEY["companies"].number else {}
     form = form or step_form(number, stored=stored or {}, **options)
     return {
         "audit": audit,
@@ -205,7 +207,7 @@ def render_step(request, audit, number, form=None, status=200, announcement="", 
 
 def render_company_choices(request, audit, number):
     """The companies as a member filters them by typing: those ticked first, kept ticked."""
-    if number != STEPS[4].number:
+    if number != STEP_BY_KEY["companies"].number:
         raise Http404("No such list.")
     ticked = {"companies": request.GET.getlist("companies")}
     form = step_form(number, stored=ticked, query=request.GET.get("q", ""))
@@ -312,12 +314,12 @@ def share(request, audit_id):
     if request.method == "GET":
         return redirect(back)
     if request.POST.get("action") == "revoke":
-        if services.revoke_share_links(audit):
+        if shares.revoke_share_links(audit):
             messages.success(request, "The link is revoked: whoever opens it now gets “not found”.")
         return redirect(back)
-    if services.recent_share_links(request.user) >= SHARE_LINKS_PER_HOUR:
+    if shares.recent_share_links(request.user) >= SHARE_LINKS_PER_HOUR:
         return render(request, "audits/too_many_links.html", status=429)
-    services.create_share_link(audit)
+    shares.create_share_link(audit)
     messages.success(
         request, "Your private link is ready. Anyone with it sees this result, not your answers."
     )
@@ -329,7 +331,7 @@ def shared_result(request, token):
     """A result as its member shared it: the recommendation, the explained scores and the plan,
     never who they are or what they answered. The token is looked up on every request, so a
     revoked link is a 404 at once; only the report itself is cached."""
-    audit = services.shared_audit(token)
+    audit = shares.shared_audit(token)
     if audit is None:
         raise Http404("No such link.")
     response = render(
@@ -353,7 +355,7 @@ def shared_result(request, token):
 @require_GET
 def export_json(request, audit_id):
     audit = owned_audit(request, audit_id)
-    body = json.dumps(services.audit_as_dict(audit), indent=2, ensure_ascii=False)
+    body = json.dumps(exports.audit_as_dict(audit), indent=2, ensure_ascii=False)
     return audit_download(body, "application/json", audit, audit.created_at, "json")
 
 
@@ -391,6 +393,7 @@ def history(request):
         "audits/history.html",
         {
             "page": page,
+            "total": TOTAL_STEPS,
             "selected": selected,
             "can_compare": len(trend_ids) >= 2,
             # The table and the trend are cached as rendered for exactly these audits as they

@@ -9,7 +9,7 @@ imports it (tests/test_scale.py does). Never point it at production: `--reset` d
 
 Every answer set is drawn at random from what the step forms offer today, validated by those
 forms and stored in their `stored_data()` shape; it is then resolved with `steps.read_answers` and
-scored with `scoring.score`, and the result gets the same extra keys as `services.finish_audit`
+scored with `scoring.score`, and the result gets the same extra keys as `flows.finish_audit`
 adds. A pool of distinct answer sets is scored once and sampled from, so a large load spends its
 time in bulk inserts, not in scoring. All members share one password hash (hashed once).
 
@@ -57,7 +57,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from audits import scoring, services
+from audits import plans, scoring
 from audits.models import Audit, AuditAnswer
 from audits.steps import LAST_STEP, TOTAL_STEPS, flat_choices, read_answers, step_form
 from tracks.models import Track
@@ -163,7 +163,7 @@ def score_answers(answers, colours=None, next_steps_cache=None):
     runner_up = (result["runner_up"] or {}).get("slug")
     key = (tuple(result["recommended"]), runner_up, tuple(snapshot.get("talks", [])))
     if key not in next_steps_cache:
-        next_steps_cache[key] = services.next_steps(result, snapshot.get("talks", []))
+        next_steps_cache[key] = plans.next_steps(result, snapshot.get("talks", []))
     result["next_steps"] = next_steps_cache[key]
     result["colours"] = colours
     return ScoredAnswers(answers=answers, snapshot=snapshot, result=result)

@@ -3,7 +3,7 @@
 from answers import RETRIEVAL_ANSWERS
 from django.urls import reverse
 
-from audits import services
+from audits import flows
 from audits.models import Audit
 from audits.steps import LAST_STEP, step_form
 
@@ -36,12 +36,12 @@ def walk(client, answers=RETRIEVAL_ANSWERS, until=5):
 def audit_until(member, until, answers=RETRIEVAL_ANSWERS, finish=True):
     """An audit with steps 0..until saved as the step view saves them (no HTTP): finished when
     `until` is the last step (unless `finish` is false), a draft otherwise."""
-    audit = services.start_audit(member)
+    audit = flows.start_audit(member)
     for step in range(until + 1):
         form = step_form(step, data=answers[step])
         assert form.is_valid(), (step, form.errors)
-        assert services.save_step(audit, step, form.stored_data()) is not None
+        assert flows.save_step(audit, step, form.stored_data()) is not None
     if until == LAST_STEP and finish:
-        services.finish_audit(audit.id)
+        flows.finish_audit(audit.id)
     audit.refresh_from_db()
     return audit

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services, views
+from audits import flows, views
 from audits.checks import every_track_is_reachable, tracks_missing_evidence
 from audits.models import Audit, Option, OptionWeight
 from audits.scoring import score
@@ -254,7 +254,7 @@ def test_unclaimed_visitor_audits_go_after_30_days_members_stay(client, member):
 def test_a_tampered_session_key_finds_no_audit(client):
     audit = start(client)
     session = client.session
-    session[services.VISITOR_KEY] = "forged"
+    session[flows.VISITOR_KEY] = "forged"
     session.save()
     assert client.get(step_url(audit, 0)).status_code == 404
     assert post_step(client, audit, 0, RETRIEVAL_ANSWERS[0]).status_code == 404

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
+from audits import flows, plans
 from audits.models import Audit, AuditAnswer
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -106,7 +106,7 @@ def test_unknown_option_is_a_400_with_a_message_and_keeps_saved_answers(member_c
 def test_a_save_refused_in_a_race_gives_the_answers_back_to_send_again(member_client, monkeypatch):
     """Another tab moved the audit on between the save and the check: nothing is lost."""
     audit = start(member_client)
-    monkeypatch.setattr(services, "save_step", lambda *args: None)
+    monkeypatch.setattr(flows, "save_step", lambda *args: None)
     response = post_step(member_client, audit, 0, RETRIEVAL_ANSWERS[0])
     assert response.status_code == 409
     page = response.content.decode()
@@ -326,15 +326,15 @@ def test_answers_are_saved_only_into_an_open_draft(make_member):
     before = {a.pk: (a.reached_step, a.seconds_spent, a.updated_at) for a in (draft, finished)}
     answers = AuditAnswer.objects.count()
 
-    assert services.save_step(draft, 3, {"talks": []}) is None  # step 4 is not open yet
-    assert services.save_step(finished, 0, {"years": "0-1", "tried": []}) is None
+    assert flows.save_step(draft, 3, {"talks": []}) is None  # step 4 is not open yet
+    assert flows.save_step(finished, 0, {"years": "0-1", "tried": []}) is None
 
     assert AuditAnswer.objects.count() == answers
     for audit in Audit.objects.filter(pk__in=before):
         assert (audit.reached_step, audit.seconds_spent, audit.updated_at) == before[audit.pk]
         assert audit.years == "2-3"
 
-    saved = services.save_step(draft, 2, {"reading": ["papers"]})
+    saved = flows.save_step(draft, 2, {"reading": ["papers"]})
     assert (saved.pk, saved.reached_step, saved.years) == (draft.pk, 3, "2-3")
     assert draft.answers.get(step=2).data == {"reading": ["papers"]}
 
@@ -412,7 +412,7 @@ def test_every_tracks_plan_links_every_item_and_shows_no_empty_stage(slug):
     from tracks.models import Track
 
     track = Track.objects.get(slug=slug)
-    (plan,) = services.next_steps({"recommended": [slug]})
+    (plan,) = plans.next_steps({"recommended": [slug]})
     assert plan["stages"], slug
     for stage in plan["stages"]:
         assert stage["items"], (slug, stage["title"])

@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from audits import services
+from audits import flows
 from audits.models import Audit, AuditAnswer, Option, OptionWeight, Question
 from tracks.models import (
     Company,
@@ -84,8 +84,8 @@ def test_finishing_twice_at_the_same_moment_scores_once(member):
         audit = audit_until(member, 5, finish=False)
 
         results = run_at_once(
-            lambda audit=audit: services.finish_audit(audit.id),
-            lambda audit=audit: services.finish_audit(audit.id),
+            lambda audit=audit: flows.finish_audit(audit.id),
+            lambda audit=audit: flows.finish_audit(audit.id),
         )
 
         assert sorted(created for _audit, created in results) == [False, True], attempt
@@ -97,7 +97,7 @@ def test_finishing_twice_at_the_same_moment_scores_once(member):
         assert stored.finished_at == winner.finished_at == loser.finished_at
         assert stored.answers_snapshot == winner.answers_snapshot
 
-        again, created = services.finish_audit(audit.id)
+        again, created = flows.finish_audit(audit.id)
         assert not created
         assert again.result == stored.result and again.finished_at == stored.finished_at
 

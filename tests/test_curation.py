@@ -138,9 +138,9 @@ def test_a_track_nothing_refers_to_can_be_deleted(curator_client):
 
 def test_deleting_a_question_members_answered_is_refused(curator_client, member):
     question = Question.objects.get(slug="lost-track-of-time")
-    from audits import services
+    from audits import flows
 
-    audit = services.start_audit(member)
+    audit = flows.start_audit(member)
     AuditAnswer.objects.create(audit=audit, step=1, data={question.slug: ["slow-agent"]})
     for obj in (question, question.options.get(key="slow-agent")):
         opts = obj._meta

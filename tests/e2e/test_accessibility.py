@@ -32,7 +32,7 @@ from browser_helpers import answer_step, save_and_continue, sign_up, start_audit
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from audits import services
+from audits import flows
 from reminders import services as reminder_services
 
 AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
@@ -277,7 +277,7 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     # A second finished audit and a draft: the trend chart, compare boxes and both statuses.
     member = get_user_model().objects.get(username=USERNAME)
     evals = audit_until(member, 5, EVALS_ANSWERS)
-    services.start_audit(member)
+    flows.start_audit(member)
     page.goto(f"{base}/audits/{evals.id}/result/")
     expect(page.locator("#recommendation")).to_contain_text("Evals")
     scan("result with warnings")

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from audits import services
+from audits import flows, shares
 from tracks.models import Track
 
 WIDTHS = (1280, 375)
@@ -43,9 +43,9 @@ def site(live_server, db, make_member, superuser):
     EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=True)
     first = audit_until(member, 5, RETRIEVAL_ANSWERS)
     second = audit_until(member, 5, EVALS_ANSWERS)
-    draft = services.start_audit(member)
+    draft = flows.start_audit(member)
     retrieval = Track.objects.get(slug="retrieval")
-    shared = services.create_share_link(second)
+    shared = shares.create_share_link(second)
     visitor = Client()
     visitor_result = walk(visitor)
     visitor_draft = start(visitor)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from audits.services import delete_unclaimed_audits
+from audits.flows import delete_unclaimed_audits
 
 
 class Command(BaseCommand):
