@@ -358,3 +358,83 @@ def test_admin_signs_an_editorial_addition_with_its_curator(client, curator):
     skill.refresh_from_db()
     assert skill.added_by == curator.get_username()
     assert skill.added_on is not None
+
+
+# --- Generated text reads as written by a person ----------------------------------------------
+
+TRACK_SLUGS = [
+    "retrieval",
+    "agents",
+    "evals",
+    "inference",
+    "voice",
+    "multimodal",
+    "safety",
+    "fine-tuning",
+    "forward-deployed",
+]
+
+
+@pytest.mark.parametrize("stage", ["explore", "pivot", "deepen", "refusing"])
+@pytest.mark.parametrize("slug", TRACK_SLUGS)
+def test_each_tracks_plan_fits_the_track_at_every_stage(slug, stage):
+    from audits import plans
+
+    track = Track.objects.get(slug=slug)
+    (plan,) = plans.next_steps({"recommended": [slug], "stage": {"code": stage}})
+    sentences = [
+        item["text"] + " " + ", ".join(link["text"] for link in item["links"]) + item["after"]
+        for stage_ in plan["stages"]
+        for item in stage_["items"]
+    ]
+    text = " ".join(sentences)
+    assert "evaluation suite" not in text, text
+    assert track.owns.rstrip(". ") in text
+    assert track.companies_title[1:] in text
+    # Companies as the chapter lists them, notes and qualifiers in brackets.
+    for hiring in track.hiring.all()[: plans.PLAN_COMPANIES]:
+        listed = f"{hiring.shown_name} ({hiring.brackets})" if hiring.brackets else hiring.shown_name
+        assert listed in text
+
+
+@pytest.mark.parametrize("slug", [*TRACK_SLUGS, None])
+def test_under_one_year_the_plan_is_a_generalists(slug):
+    from audits import plans
+
+    result = {
+        "recommended": [slug] if slug else [],
+        "runner_up": {"slug": "voice"} if slug else None,
+        "stage": {"code": "too-early"},
+    }
+    (plan,) = plans.next_steps(result)
+    assert plan["title"] == "Your 90-day plan: stay a generalist"
+    text = " ".join(item["text"] for stage in plan["stages"] for item in stage["items"])
+    assert "prompting, retrieval, evals and observability" in text
+    links = [link for stage in plan["stages"] for item in stage["items"] for link in item["links"]]
+    assert all(link["url"].startswith("/") for link in links)
+    if slug:
+        assert Track.objects.get(slug=slug).name in [link["text"] for link in links]
+
+
+def test_a_first_year_result_says_not_yet_and_gives_no_track_plan(client):
+    audit = start(client)
+    answers = {
+        0: {"years": "under-1", "tried": []},
+        1: {"lost-track-of-time": []},
+        2: {"free-time-reading": []},
+        3: {"talks": ["sigir:talk"]},
+        4: {"companies": ["glean"]},
+        5: {
+            "pay-main-draw": "no",
+            "weekly-release-notes": "yes",
+            "day-job-depth": "yes",
+            "hot-this-quarter": "no",
+        },
+    }
+    for step, data in answers.items():
+        response = post_step(client, audit, step, data)
+    visible, _, _ = read(page(client, response["Location"]))
+    assert "Not yet: stay a generalist" in visible
+    assert "Your 90-day plan: stay a generalist" in visible
+    assert "Your 90-day plan for Retrieval" not in visible
+    assert "the runner-up" not in visible
