@@ -438,3 +438,11 @@ def test_a_first_year_result_says_not_yet_and_gives_no_track_plan(client):
     assert "Your 90-day plan: stay a generalist" in visible
     assert "Your 90-day plan for Retrieval" not in visible
     assert "the runner-up" not in visible
+
+
+def test_a_track_page_says_what_the_chapter_does_not_give_it(client):
+    fde, _, _ = read(page(client, "/tracks/forward-deployed/"))
+    assert "The chapter names no conferences or open-source projects for this track." in fde
+    assert "Conferences worth attending" not in fde
+    evals, _, _ = read(page(client, "/tracks/evals/"))
+    assert "The chapter names no" not in evals
