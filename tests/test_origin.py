@@ -139,8 +139,11 @@ def test_track_page_marks_our_words_and_only_them(client, slug):
     track = Track.objects.get(slug=slug)
     intro = html[html.index("In our words") : html.index(track.summary_paragraphs[-1][:40])]
     assert MARKER in intro
-    related = html[html.index('id="related-heading"') :]
-    assert MARKER in related[: related.index("</h2>")]
+    related = html[html.index('id="related-ours"') :]
+    assert MARKER in related[: related.index("</p>")]
+    # Headings keep their own text: the marker sits beside them, never inside.
+    for heading in re.findall(r"<h[1-3][^>]*>.*?</h[1-3]>", html, re.S):
+        assert MARKER not in heading
     # The chapter's own lists carry no marker.
     deep_in = html[html.index('id="skills-heading"') : html.index('id="companies-heading"')]
     assert MARKER not in deep_in
@@ -175,16 +178,18 @@ def test_conference_kinds_are_the_chapters_or_marked(client):
     html = page(client, "/conferences/")
     for conference in Conference.objects.all():
         card = html[html.index(f'id="{conference.slug}"') :]
-        title = card[: card.index("</h2>")]
-        assert (MARKER in title) == (conference.kind_origin == Origin.EDITORIAL), conference
+        kind = card[card.index('class="card-kind"') :]
+        kind = kind[: kind.index("</p>")]
+        assert conference.get_kind_display() in kind
+        assert (MARKER in kind) == (conference.kind_origin == Origin.EDITORIAL), conference
     assert "SIGIR (academic)" in read(page(client, "/tracks/retrieval/"))[0]
 
 
 def test_audit_marks_our_step_questions_and_options(client):
     audit = start(client)
     context = page(client, step_url(audit, 0))
-    heading = context[context.index('id="step-heading"') :]
-    assert MARKER in heading[: heading.index("</h1>")]
+    note = context[context.index('id="step-ours"') :]
+    assert MARKER in note[: note.index("</p>")]
     post_step(client, audit, 0, {"years": "2-3", "tried": []})
     problems = page(client, step_url(audit, 1))
     for option in Option.objects.filter(question__slug="lost-track-of-time"):
@@ -319,8 +324,8 @@ def test_how_it_works_states_the_rule_and_our_scoring_from_its_constants(client)
     assert f"a problem or a read {scoring.CURIOSITY_POINTS} point" in visible
     assert f"scoring version {scoring.SCORING_VERSION}" in visible
     html = page(client, "/audits/how-it-works/")
-    heading = html[html.index("What our scoring adds") :]
-    assert MARKER in heading[: heading.index("</h2>")]
+    ours = html[html.index('id="scoring-ours"') :]
+    assert MARKER in ours[: ours.index("</p>")]
 
 
 def test_about_page_says_what_the_chapter_is_and_counts_what_we_add(client):
