@@ -197,6 +197,10 @@ def test_audit_marks_our_step_questions_and_options(client):
         marked = MARKER in label[: label.index("</label>")]
         assert marked == (option.origin == Origin.EDITORIAL), option.label
     assert "marked “ours” are careerguide's additions" in problems
+    # A marked option keeps its label as its name; the explanation is its description.
+    described = re.search(r'<input [^>]*value="gpu-throughput"[^>]*>', problems).group(0)
+    tip_id = re.search(r'aria-describedby="([^"]+)"', described).group(1)
+    assert f'<span class="ours-tip" id="{tip_id}">Ours:' in problems
 
 
 # --- Nothing of the chapter hidden or cut -----------------------------------------------------

@@ -163,7 +163,11 @@ def editorial_additions():
     for model in apps.get_models():
         if issubclass(model, Sourced):
             count = model._default_manager.filter(origin=Origin.EDITORIAL).count()
-            additions.append((model._meta.verbose_name_plural, count))
+            opts = model._meta
+            what = str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
+            if opts.app_config.name != "tracks":  # "curiosity audit options", not "options"
+                what = f"{opts.app_config.verbose_name.lower()} {what}"
+            additions.append((what, count))
     return [(what, count) for what, count in additions if count]
 
 
