@@ -11,20 +11,18 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import password_changed, password_reset
-        from allauth.core.internal import ratelimit
-        from django.core.cache import caches
-        from django.utils.connection import ConnectionProxy
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
 
         from . import services
-
-        # allauth keeps its rate limits in the default cache, which may be Redis: Redis down
-        # would then refuse every log-in. They go to the "ratelimits" cache (the database)
-        # instead; tests/test_account_findings.py checks that they land there.
-        ratelimit.cache = ConnectionProxy(caches, "ratelimits")
 
         # A new password ends the member's sessions on every other device.
         password_changed.connect(services.end_other_sessions, dispatch_uid="end-on-change")
         password_reset.connect(services.end_other_sessions, dispatch_uid="end-on-reset")
+        # A user made outside allauth (createsuperuser, admin) gets the address row it needs.
+        post_save.connect(
+            services.keep_email_address, sender=get_user_model(), dispatch_uid="email-row"
+        )
 
 
 class SecondFactorAdminConfig(admin_apps.AdminConfig):

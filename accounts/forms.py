@@ -53,6 +53,8 @@ class SignupForm(SiteFormMixin, allauth_forms.SignupForm):
                 "hx-target": "#username-check",
                 "hx-swap": "outerHTML",
                 "hx-sync": "this:replace",
+                # The check's verdict ("taken") describes the field, after its help and errors.
+                "aria-describedby": "id_username_helptext id_username_error username-check",
             }
         )
         email = self.fields["email"]
@@ -78,8 +80,8 @@ class ChangePasswordForm(SiteFormMixin, allauth_forms.ChangePasswordForm):
 class ResetPasswordForm(SiteFormMixin, allauth_forms.ResetPasswordForm):
     def clean_email(self):
         """Reset mail goes to the account whose address it is (its main or a verified one),
-        never to accounts that only hold it unverified (accounts/migrations/0002 left such
-        rows on the younger of two accounts that shared an address): one request, one mail."""
+        never to accounts that only hold it unverified (as the younger of two accounts that
+        shared an address does): one request, one mail."""
         email = super().clean_email()
         verified = set(
             EmailAddress.objects.filter(email__iexact=email, verified=True).values_list(

@@ -1,5 +1,6 @@
 """Members' rules: what we hold about them, ending their sessions, deleting them."""
 
+from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 
@@ -19,6 +20,28 @@ def member_data(user):
 
 def account_summary(user):
     return {"audit_counts": member_audit_counts(user), "reminder": reminder_for(user)}
+
+
+def keep_email_address(sender, instance, created, raw=False, **kwargs):
+    """post_save of a user: the address on the user has an allauth address row, as a member's
+    has from sign-up, so a user made by `createsuperuser` or in admin logs in by any spelling of
+    it (allauth looks log-ins up in its rows, lower case). allauth adds the rows of those it
+    signs up itself, and refuses a new user who has one already: AccountAdapter.new_user marks
+    them.
+
+    A staff member's address was given by whoever runs the site (createsuperuser, admin), and
+    staff need a second factor before the admin opens, which allauth allows only with verified
+    addresses: theirs counts as verified. Anyone else's waits for its owner's confirmation."""
+    email = (instance.email or "").strip().lower()
+    if raw or not email or getattr(instance, "addresses_by_allauth", False):
+        return
+    if EmailAddress.objects.filter(email__iexact=email).exists():
+        return  # this user's already, or another account's (one account per address)
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=instance, primary=True).update(primary=False)
+        EmailAddress.objects.create(
+            user=instance, email=email, primary=True, verified=instance.is_staff
+        )
 
 
 def end_sessions(user, keep=None):

@@ -18,6 +18,8 @@ urlpatterns = [
         views.PasswordResetFromKeyView.as_view(),
         name="account_reset_password_from_key",
     ),
+    path("2fa/authenticate/", views.MfaAuthenticateView.as_view(), name="mfa_authenticate"),
+    path("2fa/reauthenticate/", views.MfaReauthenticateView.as_view(), name="mfa_reauthenticate"),
     path("", views.account, name="account"),
     path("data.json", views.account_data, name="account_data"),
     path("delete/", views.account_delete, name="account_delete"),

@@ -4,6 +4,7 @@ from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
+from allauth.mfa.base import views as mfa_views
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -106,4 +107,12 @@ class ReauthenticateView(BadInputStatusMixin, allauth_views.ReauthenticateView):
 
 
 class EmailView(BadInputStatusMixin, allauth_views.EmailView):
+    pass
+
+
+class MfaAuthenticateView(BadInputStatusMixin, mfa_views.AuthenticateView):
+    """The second factor at log-in: a wrong code is a 400, too many wrong codes a 429."""
+
+
+class MfaReauthenticateView(BadInputStatusMixin, mfa_views.ReauthenticateView):
     pass

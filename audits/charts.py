@@ -3,10 +3,9 @@
 import textwrap
 
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from .scoring import points_sentence
 from .steps import ANSWER_LINES
 
 TREND_LIMIT = 12
@@ -85,81 +84,102 @@ def score_chart(result):
     return {
         "rows": rows,
         "possible": possible,
+        "points_sentence": points_sentence(),
         "width": BARS_WIDTH,
         "bar_length": BAR_LENGTH,
         "height": y,
     }
 
 
+def share(score, possible):
+    """A score as a whole percentage of the points possible from its audit's answers: the one
+    scale on which two audits' scores can stand side by side (their answers, and so the points
+    possible, differ)."""
+    return round(100 * max(score, 0) / possible) if possible else 0
+
+
+def scale_of(result_scores, possible):
+    """The points possible of a result; a result scored before the scale existed is read
+    against its top score."""
+    return possible or max((row["score"] for row in result_scores), default=0)
+
+
 def trend_chart(rows):
     """Every track's score in each finished audit, newest first: a heat strip (one row per
     track, one cell per audit, darker for more points), never a line across tracks. Each row
     holds an audit's `finished_at` and its result's `scores`, `recommended` and
-    `recommended_names`.
-
-    The strip's marks (a hundred cells or so, two elements each) are drawn here as one piece of
-    SVG, a tenth of what the template engine takes for them: the template keeps the chart's
-    frame, its title and its text alternatives."""
+    `recommended_names`. The positions are worked out here; history.html draws them."""
     audits = []
     tracks = []
     for row in rows:
         scores = row["scores"] or []
         if len(scores) > len(tracks):
             tracks = [{"slug": s["slug"], "name": s["name"]} for s in scores]
+        possible = scale_of(scores, row.get("possible"))
         audits.append(
             {
                 "when": format_date(localtime(row["finished_at"]), TREND_DATE),
-                "scores": {s["slug"]: s["score"] for s in scores},
+                "possible": possible,
+                "points": {s["slug"]: s["score"] for s in scores},
+                "scores": {s["slug"]: share(s["score"], possible) for s in scores},
                 "recommended": set(row["recommended"] or []),
                 "top": " & ".join(row["recommended_names"] or []) or "No clear leaning",
             }
         )
     if not audits or not tracks:
         return None
-    top = max((max(a["scores"].values(), default=0) for a in audits), default=0) or 1
-    width, header, line, cell_height, gap = TREND_WIDTH, 132, 17, 24, 10
+    # Room above the cells for the rotated dates, with WCAG 1.4.12's text spacing too.
+    width, header, line, cell_height, gap = TREND_WIDTH, 160, 17, 24, 10
     cell = min(48, width // len(audits))
-    # Numbers need no escaping; every piece of text is escaped where it goes in.
-    marks = []
     for index, audit in enumerate(audits):
-        x, y = index * cell + cell // 2 + 4, header - 6
-        marks.append(
-            f'<text class="trend-date" x="{x}" y="{y}" font-size="12"'
-            f' transform="rotate(-90 {x} {y})">{escape(audit["when"])}</text>'
-        )
-    y = header
+        audit["x"], audit["y"] = index * cell + cell // 2 + 4, header - 6
+    strip, y = [], header
     for track in tracks:
         lines = textwrap.wrap(track["name"], TREND_LABEL_CHARS) or [""]
-        marks += (
-            f'<text x="0" y="{y + 13 + i * line}" font-size="13">{escape(text)}</text>'
-            for i, text in enumerate(lines)
-        )
         cells_y = y + line * len(lines) + 2
+        cells = []
         for index, audit in enumerate(audits):
             score = int(audit["scores"].get(track["slug"], 0))
-            level = min(-(-HEAT_LEVELS * max(score, 0) // top), HEAT_LEVELS)  # any point shows
-            top_class, bold = (
-                (" heat-top", ' font-weight="700"')
-                if track["slug"] in audit["recommended"]
-                else ("", "")
+            cells.append(
+                {
+                    "score": score,
+                    "level": min(-(-HEAT_LEVELS * max(score, 0) // 100), HEAT_LEVELS),
+                    "top": track["slug"] in audit["recommended"],
+                    "x": index * cell + 1,
+                    "middle": index * cell + cell // 2,
+                }
             )
-            marks.append(
-                f'<rect class="heat heat-{level}{top_class}" x="{index * cell + 1}" y="{cells_y}"'
-                f' width="{cell - 2}" height="{cell_height}" rx="3"/>'
-                f'<text class="heat-value{"" if score else " heat-zero"}"'
-                f' x="{index * cell + cell // 2}" y="{cells_y + 17}" font-size="12"'
-                f' text-anchor="middle"{bold}>{score}</text>'
-            )
+        strip.append(
+            {
+                "lines": [{"text": text, "y": y + 13 + i * line} for i, text in enumerate(lines)],
+                "y": cells_y,
+                "text_y": cells_y + 17,
+                "cells": cells,
+            }
+        )
         y = cells_y + cell_height + gap
     for audit in audits:
         audit["line"] = ", ".join(
-            f"{track['name']} {audit['scores'][track['slug']]}"
+            f"{track['name']} {audit['scores'][track['slug']]}% "
+            f"({audit['points'][track['slug']]} of {audit['possible']})"
             for track in tracks
-            if audit["scores"].get(track["slug"])
+            if audit["points"].get(track["slug"])
         )
-    # Built above from numbers and escaped text only.
-    marks = mark_safe("\n".join(marks))  # noqa: S308  # nosec B308 B703
-    return {"audits": audits, "marks": marks, "width": width, "height": y}
+    return {
+        "audits": audits,
+        "strip": strip,
+        "cell_width": cell - 2,
+        "cell_height": cell_height,
+        "width": width,
+        "height": y,
+    }
+
+
+def signed_points(delta):
+    """A change of share in percentage points, as the compare table writes it."""
+    if not delta:
+        return "no change"
+    return f"{'+' if delta > 0 else '−'}{abs(delta)} point{'' if abs(delta) == 1 else 's'}"
 
 
 def comparison(older, newer):
@@ -179,16 +199,23 @@ def comparison(older, newer):
                 "changed": before != after,
             }
         )
-    old_scores = {s["slug"]: s for s in (older.result or {}).get("scores", [])}
+    old_result, new_result = older.result or {}, newer.result or {}
+    old_possible = scale_of(old_result.get("scores", []), old_result.get("possible"))
+    new_possible = scale_of(new_result.get("scores", []), new_result.get("possible"))
+    old_scores = {s["slug"]: s for s in old_result.get("scores", [])}
     score_rows = []
-    for row in (newer.result or {}).get("scores", []):
+    for row in new_result.get("scores", []):
         before = old_scores.get(row["slug"], {}).get("score", 0)
+        before_share, after_share = share(before, old_possible), share(row["score"], new_possible)
         score_rows.append(
             {
                 "name": row["name"],
                 "before": before,
                 "after": row["score"],
-                "delta": row["score"] - before,
+                "before_share": before_share,
+                "after_share": after_share,
+                "delta": after_share - before_share,
+                "change": signed_points(after_share - before_share),
             }
         )
     old_top = (older.result or {}).get("recommended_names", [])
@@ -198,6 +225,8 @@ def comparison(older, newer):
         "newer": newer,
         "rows": rows,
         "score_rows": score_rows,
+        "old_possible": old_possible,
+        "new_possible": new_possible,
         "old_top": old_top,
         "new_top": new_top,
         "top_changed": old_top != new_top,

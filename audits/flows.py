@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -115,6 +116,53 @@ def save_step(audit, number, data, advance=True):
     audit.last_activity_at = audit.updated_at = now
     audit.years = changes.get("years", audit.years)
     return audit
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What a step's POST came to: the audit as it is now, the step to show next (None: the
+    result), the status to answer with, the note the member is told (a partial of
+    templates/audits/notes.html) and whether the step shows what was sent again."""
+
+    audit: Audit
+    step: int | None
+    status: int = 200
+    note: str = ""
+    keep_form: bool = False
+
+
+def submit_step(audit, number, form, action="continue"):
+    """A step sent by its form: "continue" saves the answers if they are valid and moves on (the
+    last step finishes the audit); "back" and "filter" keep what is on the step, unchecked,
+    then go back a step or stay to filter the companies."""
+    if audit.is_finished:
+        if number == LAST_STEP:  # the last step sent again (a double click, a second tab)
+            return Submitted(audit, None)
+        return Submitted(audit, None, 409, "finished")
+    if number > audit.reached_step:
+        return Submitted(audit, audit.reached_step, 400, "in_order")
+    if action in ("back", "filter"):
+        if save_step(audit, number, form.draft_data(), advance=False) is None:
+            return changed_elsewhere(audit, number)
+        return Submitted(audit, number - 1 if action == "back" and number > 0 else number)
+    if not form.is_valid():
+        return Submitted(audit, number, 400, keep_form=True)
+    if save_step(audit, number, form.stored_data()) is None:
+        return changed_elsewhere(audit, number)
+    if number == LAST_STEP:
+        finished, _created = finish_audit(audit.id)
+        return Submitted(finished, None, note="finished_now")
+    return Submitted(audit, number + 1)
+
+
+def changed_elsewhere(audit, number):
+    """Another tab finished the audit or moved it on between reading and saving."""
+    audit.refresh_from_db()
+    if audit.is_finished and number == LAST_STEP:
+        return Submitted(audit, None, note="changed_elsewhere")  # the same answers sent twice
+    if audit.is_finished:
+        return Submitted(audit, None, 409, "changed_elsewhere")
+    return Submitted(audit, number, 409, "changed_elsewhere", keep_form=True)
 
 
 def active_seconds(last_activity_at, now):

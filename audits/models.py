@@ -261,3 +261,23 @@ class ShareLink(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class AuditPdf(models.Model):
+    """A finished audit's PDF, made once by the task worker (audits.tasks) and kept here, so a
+    request only ever serves it. `made_for` is the scoring version and the release it is made
+    for: a deploy or a rescore makes it again. `body` is empty until the worker has made it."""
+
+    audit = models.OneToOneField(
+        Audit, on_delete=models.CASCADE, primary_key=True, related_name="pdf"
+    )
+    made_for = models.CharField(max_length=200)
+    body = models.BinaryField(null=True, editable=False)
+    requested_at = models.DateTimeField()
+    made_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "audit PDF"
+
+    def __str__(self):
+        return f"PDF of {self.audit_id} ({'made' if self.made_at else 'being made'})"

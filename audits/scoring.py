@@ -6,14 +6,12 @@ from dataclasses import dataclass
 # 2: each score's sources, the scale (`possible`) and the runner-up with its reason.
 SCORING_VERSION = 2
 
+# Points per answer for each track it points to, times the answer's weight for that track
+# (how strongly it points there, set per option by curators).
 TALK_POINTS = 3
 COMPANY_POINTS = 2
 CURIOSITY_POINTS = 1
 EVIDENCE_PARTS = ("talks", "companies", "curiosity")
-
-# Tracks whose specialists read model release notes every week (the seed's burnout warning).
-RELEASE_NOTE_TRACKS = ("retrieval", "fine-tuning")
-FDE_SLUG = "forward-deployed"
 
 STAGE_BY_YEARS = {
     "under-1": "too-early",
@@ -58,10 +56,13 @@ REFLECTION_CODES = ("pay", "release_notes", "day_job", "trend")
 
 @dataclass(frozen=True)
 class TrackRef:
-    """One of the nine tracks, in catalogue order."""
+    """One of the nine tracks, in catalogue order, with what curators say of it in admin that
+    the warnings read."""
 
     slug: str
     name: str
+    reads_release_notes_weekly: bool = False
+    forward_deployed: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class _Evidence:
 
     def __init__(self, audit: AuditInput):
         self.order = [track.slug for track in audit.tracks]
+        self.tracks = {track.slug: track for track in audit.tracks}
         self.names = {track.slug: track.name for track in audit.tracks}
         self.parts = {slug: dict.fromkeys(EVIDENCE_PARTS, 0) for slug in self.order}
         # (label, weights) pairs, kept so the explanation can name the member's own answers.
@@ -450,12 +452,12 @@ def _warnings(ev: _Evidence, recommended: list[str]) -> list[dict]:
             continue
         title, text = WARNING_TEXTS[code]
         if code == "release_notes":
-            hit = [slug for slug in RELEASE_NOTE_TRACKS if slug in recommended]
+            hit = [slug for slug in recommended if ev.tracks[slug].reads_release_notes_weekly]
             if not hit:
                 continue
             text = text.format(tracks=ev.name_list(hit))
         out.append({"code": code, "title": title, "text": text})
-    if FDE_SLUG in recommended:
+    if any(ev.tracks[slug].forward_deployed for slug in recommended):
         title, text = WARNING_TEXTS["fde-not-a-downgrade"]
         out.append({"code": "fde-not-a-downgrade", "title": title, "text": text})
     return out
@@ -538,6 +540,16 @@ def _runner_up(ev: _Evidence, basis: str, recommended: list[str], overlap: list[
 
 
 # --- entry point ---------------------------------------------------------------------------
+
+
+def points_sentence() -> str:
+    """How a score is counted, as the result says it: the numbers are the ones above."""
+    return (
+        f"Each answer gives every track it points to {_points(TALK_POINTS)} for a finished "
+        f"talk, {COMPANY_POINTS} for a company and {CURIOSITY_POINTS} for a problem or a read, "
+        f"times how strongly it points there (its weight): a problem that points strongly can "
+        f"count as much as a talk."
+    )
 
 
 def score(audit: AuditInput) -> dict:

@@ -488,6 +488,10 @@ def read_answers(answers):
         evidence.update(reading.evidence)
         snapshot.update(reading.snapshot)
     audit_input = scoring.AuditInput(
-        tracks=tuple(scoring.TrackRef(t.slug, t.name) for t in tracks), **evidence
+        tracks=tuple(
+            scoring.TrackRef(t.slug, t.name, t.reads_release_notes_weekly, t.forward_deployed)
+            for t in tracks
+        ),
+        **evidence,
     )
     return audit_input, snapshot

@@ -43,6 +43,7 @@ urlpatterns = [
     path("<uuid:audit_id>/print/", views.result_print, name="print"),
     path("<uuid:audit_id>/export.json", views.export_json, name="export_json"),
     path("<uuid:audit_id>/export.pdf", views.result_pdf, name="export_pdf"),
+    path("<uuid:audit_id>/pdf/", views.pdf_status, name="pdf"),
     path("<uuid:audit_id>/share/", views.share, name="share"),
     path("<uuid:audit_id>/retake/", views.retake, name="retake"),
     path("<uuid:audit_id>/delete/", views.delete_audit, name="delete"),

@@ -6,22 +6,22 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, exports, flows, services, shares
+from . import charts, exports, flows, reports, shares, stored_pdfs
+from .client_address import client_address
 from .models import Audit
-from .steps import ANSWER_LINES, LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
+from .steps import LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
 # What My audits shows of each audit: the history query reads these fields alone.
@@ -39,7 +39,8 @@ HISTORY_FIELDS = (
 VISITOR_DRAFTS_PER_HOUR = 10
 # Share links a member may create in an hour, across all their audits (revoked ones count).
 SHARE_LINKS_PER_HOUR = 10
-PDF_CACHE_SECONDS = 7 * 24 * 3600  # as long as the report's fragment
+# What a step posted while logged out held, kept in the session until its owner logs in again.
+UNSAVED_STEP_KEY = "audits:unsaved-step"
 
 
 def audit_owner(request):
@@ -73,7 +74,7 @@ def new_audit(request):
             messages.info(request, "You already have an audit in progress: here it is.")
             return redirect("audits:step", draft.id, draft.reached_step)
         else:
-            address = flows.address_key(services.client_address(request))
+            address = flows.address_key(client_address(request))
             if flows.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
                 return render(request, "audits/too_many.html", status=429)
             audit = flows.start_visitor_audit(request.session, address)
@@ -108,59 +109,92 @@ def audit_detail(request, audit_id):
 def audit_step(request, audit_id, step):
     if step > LAST_STEP:
         raise Http404("No such step.")
-    audit = owned_audit(request, audit_id)
+    try:
+        audit = owned_audit(request, audit_id)
+    except Http404:
+        if request.method == "POST" and not request.user.is_authenticated:
+            return session_ended(request, audit_id, step)
+        raise
+    if request.method == "GET":
+        return get_step(request, audit, step)
+    form = step_form(step, data=request.POST)
+    submitted = flows.submit_step(audit, step, form, request.POST.get("action", "continue"))
+    return step_response(request, submitted, step, form)
+
+
+def get_step(request, audit, step):
     if audit.is_finished:
-        if request.method == "POST" and step == LAST_STEP:
-            # The last step submitted again (a double click, a second tab): one result stands.
-            return finished_redirect(request, audit)
-        messages.info(request, "This audit is finished. Retake it to change your answers.")
-        if request.method == "POST":
-            return render_result(request, audit, status=409)
+        note(request, "finished", audit)
         return redirect("audits:result", audit.id)
     if step > audit.reached_step:
-        messages.warning(
-            request, f"Please answer step {audit.reached_step + 1} first; steps go in order."
-        )
-        if request.method == "POST":
-            return render_step(request, audit, audit.reached_step, status=400)
+        note(request, "in_order", audit)
         return redirect("audits:step", audit.id, audit.reached_step)
-    if request.method == "GET":
-        if request.htmx.target == "company-choices":
-            return render_company_choices(request, audit, step)
-        return render_step(request, audit, step)
+    if request.htmx.target == "company-choices":
+        return render_company_choices(request, audit, step)
+    kept_while_logged_out(request, audit, step)
+    return render_step(request, audit, step)
 
-    form = step_form(step, data=request.POST)
-    action = request.POST.get("action", "continue")
-    if action in ("back", "filter"):
-        # What is on the step is kept as it is, unchecked, before moving back or filtering.
-        if flows.save_step(audit, step, form.draft_data(), advance=False) is None:
-            return changed_elsewhere(request, audit, step, form)
-        if action == "back" and step > 0:
-            return show_step(request, audit, step - 1)
-        return render_step(request, audit, step, query=request.POST.get("q", ""))
-    if not form.is_valid():
-        return render_step(request, audit, step, form=form, status=400)
-    saved = flows.save_step(audit, step, form.stored_data())
-    if saved is None:
-        return changed_elsewhere(request, audit, step, form)
-    if step == LAST_STEP:
-        audit, _created = flows.finish_audit(audit.id)
-        messages.success(request, "Your audit is finished. Here is what it says.")
+
+def step_response(request, submitted, sent, form):
+    """The answer to a POST of step `sent`, as flows.submit_step decided it."""
+    audit, status = submitted.audit, submitted.status
+    if submitted.note:
+        note(request, submitted.note, audit)
+    if submitted.step is None and status == 200:
         return finished_redirect(request, audit)
-    return show_step(request, saved, step + 1, announcement=f"Step {step + 1} saved.")
+    if submitted.step is None:
+        return render_result(request, audit, status=status)
+    if status != 200:
+        shown = form if submitted.keep_form else None
+        return render_step(request, audit, submitted.step, form=shown, status=status)
+    if submitted.step == sent:  # the companies filtered
+        return render_step(request, audit, sent, query=request.POST.get("q", ""))
+    announcement = f"Step {sent + 1} saved." if submitted.step > sent else ""
+    return show_step(request, audit, submitted.step, announcement=announcement)
 
 
-def changed_elsewhere(request, audit, step, form):
-    """Another tab finished the audit or moved it on between reading and saving."""
-    messages.warning(
-        request, "This audit changed in another tab. Check your answers and save them again."
-    )
-    audit.refresh_from_db()
-    if audit.is_finished and step == LAST_STEP:
-        return finished_redirect(request, audit)  # the same answers, sent twice: one result
-    if audit.is_finished:
-        return render_result(request, audit, status=409)
-    return render_step(request, audit, step, form=form, status=409)
+def session_ended(request, audit_id, step):
+    """A step posted without a log-in (the session ended, or the member logged out in another
+    tab): what was on it is kept in this browser's session, and logging in again brings the
+    member back to the step with it. Whether such an audit exists is not said: the page is the
+    same for any address."""
+    request.session[UNSAVED_STEP_KEY] = {
+        "audit": str(audit_id),
+        "step": step,
+        "data": step_form(step, data=request.POST).draft_data(),
+    }
+    step_url = reverse("audits:step", args=[audit_id, step])
+    login_url = f"{reverse('account_login')}?{urlencode({'next': step_url})}"
+    return render(request, "audits/session_ended.html", {"login_url": login_url}, status=403)
+
+
+def kept_while_logged_out(request, audit, step):
+    """The answers posted to this step while logged out, saved as a draft of the step now that
+    its owner is back (they then show on it as typed)."""
+    kept = request.session.get(UNSAVED_STEP_KEY)
+    if not kept or kept.get("audit") != str(audit.id) or kept.get("step") != step:
+        return
+    del request.session[UNSAVED_STEP_KEY]
+    if flows.save_step(audit, step, kept["data"], advance=False) is not None:
+        messages.info(
+            request,
+            "Here is what you entered before you were logged out. Check it, then save and "
+            "continue.",
+        )
+
+
+NOTE_LEVELS = {
+    "finished": messages.INFO,
+    "finished_now": messages.SUCCESS,
+    "in_order": messages.WARNING,
+    "changed_elsewhere": messages.WARNING,
+}
+
+
+def note(request, name, audit):
+    """One of the audit's notes (templates/audits/notes.html) as a message."""
+    text = render_to_string(f"audits/notes.html#{name}", {"audit": audit}).strip()
+    messages.add_message(request, NOTE_LEVELS[name], text)
 
 
 def show_step(request, audit, number, announcement=""):
@@ -229,43 +263,13 @@ def result(request, audit_id):
 
 
 def render_result(request, audit, status=200, template="audits/result.html", **extra):
-    """The report is cached as rendered (a finished audit never changes), so what it shows is
-    read from the audit's snapshot only when it is rendered."""
-    context = {
-        "audit": audit,
-        "picks": SimpleLazyObject(lambda: picks(audit.result)),
-        "result": SimpleLazyObject(lambda: audit.result),
-        "answers": SimpleLazyObject(lambda: audit.answers_snapshot),
-        "answer_rows": SimpleLazyObject(lambda: answer_rows(audit.answers_snapshot or {})),
-        "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
-    }
+    context = reports.report_context(audit)
     if request.user.is_authenticated and template == "audits/result.html":
         link = audit.share_links.filter(revoked_at=None).first()
         context["share_link"] = link
         context["share_url"] = request.build_absolute_uri(link.get_absolute_url()) if link else ""
     context.update(extra)
     return render(request, template, context, status=status)
-
-
-def answer_rows(snapshot):
-    """(label, the answers as a list, key) for each answer line of the steps."""
-    rows = []
-    for key, label in ANSWER_LINES:
-        value = snapshot.get(key) or []
-        rows.append((label, value if isinstance(value, list) else [value], key))
-    return rows
-
-
-def picks(result):
-    colours = result.get("colours", {})
-    return [
-        {
-            "name": name,
-            "colour": colours.get(slug, charts.DEFAULT_COLOUR)[0],
-            "symbol": colours.get(slug, charts.DEFAULT_COLOUR)[1],
-        }
-        for slug, name in zip(result["recommended"], result["recommended_names"], strict=False)
-    ]
 
 
 @never_cache
@@ -278,19 +282,26 @@ def result_print(request, audit_id):
 @never_cache
 @require_GET
 def result_pdf(request, audit_id):
-    """The print page as a PDF file (WeasyPrint), the same report the browser prints."""
+    """The audit's PDF as a file, once the task worker has made it; until then, the page that
+    says it is being made. A request never renders a PDF."""
     audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
-    # A finished audit never changes and a render costs a few tenths of a second: keep it.
-    key = f"audit-pdf:{audit.pk}:{audit.scoring_version}"
-    body = cache.get(key)
-    if body is None:
-        # WeasyPrint takes over a second to import: only a process that renders a PDF pays it.
-        from . import pdf
+    made = stored_pdfs.made_pdf(audit)
+    if made is None:
+        return redirect("audits:pdf", audit.id)
+    return audit_download(made.body, "application/pdf", audit, audit.finished_at, "pdf")
 
-        page = render_result(request, audit, template="audits/print.html")
-        body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
-        cache.set(key, body, PDF_CACHE_SECONDS)
-    return audit_download(body, "application/pdf", audit, audit.finished_at, "pdf")
+
+@never_cache
+@require_GET
+def pdf_status(request, audit_id):
+    """Whether the audit's PDF is ready: htmx asks again every two seconds until it is (the
+    status partial), and without JavaScript the page offers a link to look again."""
+    audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
+    ready = stored_pdfs.made_pdf(audit) is not None
+    template = "audits/pdf.html#status" if request.htmx else "audits/pdf.html"
+    response = render(request, template, {"audit": audit, "ready": ready})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def audit_download(body, content_type, audit, day, extension):
@@ -339,9 +350,9 @@ def shared_result(request, token):
         "audits/shared.html",
         {
             "audit": audit,
-            "picks": SimpleLazyObject(lambda: picks(audit.result)),
-            "result": SimpleLazyObject(lambda: audit.result),
-            "chart": SimpleLazyObject(lambda: charts.score_chart(audit.result)),
+            "picks": reports.picks(audit.result),
+            "result": audit.result,
+            "chart": charts.score_chart(audit.result),
             "share_url": request.build_absolute_uri(),
         },
     )
@@ -396,23 +407,15 @@ def history(request):
             "total": TOTAL_STEPS,
             "selected": selected,
             "can_compare": len(trend_ids) >= 2,
-            # The table and the trend are cached as rendered for exactly these audits as they
-            # are now: finished audits never change, and a draft's save changes its updated_at.
-            "rows_key": [
-                (audit.id, audit.updated_at, str(audit.id) in selected)
-                for audit in page.object_list
-            ],
-            "trend_ids": trend_ids,
-            "trend": SimpleLazyObject(
-                lambda: charts.trend_chart(
-                    Audit.objects.filter(pk__in=trend_ids)
-                    .order_by("-finished_at")
-                    .values(
-                        "finished_at",
-                        scores=F("result__scores"),
-                        recommended=F("result__recommended"),
-                        recommended_names=F("result__recommended_names"),
-                    )
+            "trend": charts.trend_chart(
+                Audit.objects.filter(pk__in=trend_ids)
+                .order_by("-finished_at")
+                .values(
+                    "finished_at",
+                    scores=F("result__scores"),
+                    possible=F("result__possible"),
+                    recommended=F("result__recommended"),
+                    recommended_names=F("result__recommended_names"),
                 )
             ),
             "last_finished": trend_ids[0] if trend_ids else None,

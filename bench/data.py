@@ -14,9 +14,8 @@ adds. A pool of distinct answer sets is scored once and sampled from, so a large
 time in bulk inserts, not in scoring. All members share one password hash (hashed once).
 
 Each member also gets a session row holding exactly what a log-in writes (the member's id, the
-backend that authenticated them, the password-derived hash), kept where a log-in keeps it (with
-cached_db sessions, in the cache as well), so the load generator can act as 10,000 signed-in
-people without 10,000 password checks. `--identities` writes their session keys
+backend that authenticated them, the password-derived hash), so the load generator can act as
+10,000 signed-in people without 10,000 password checks. `--identities` writes their session keys
 and audit ids as JSON for bench/run.py.
 """
 
@@ -51,7 +50,6 @@ from django.contrib.auth import (
     get_user_model,
 )
 from django.contrib.auth.hashers import make_password
-from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
@@ -363,7 +361,7 @@ def create_sessions(users, backend, batch_size=1000):
     store_class = session_store_class()
     model = store_class.get_model_class()
     expires = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    keys, rows, cached = {}, [], {}
+    keys, rows = {}, []
     for user in users:
         key = SESSION_PREFIX + secrets.token_hex(13)  # 32 characters, as Django's own
         data = {
@@ -375,14 +373,7 @@ def create_sessions(users, backend, batch_size=1000):
             model(session_key=key, session_data=store_class().encode(data), expire_date=expires)
         )
         keys[user.username] = key
-        cached[key] = data
     model.objects.bulk_create(rows, batch_size=batch_size)
-    prefix = getattr(store_class, "cache_key_prefix", None)
-    if prefix:  # a log-in with cached_db sessions puts the session in the cache too
-        caches[settings.SESSION_CACHE_ALIAS].set_many(
-            {prefix + key: data for key, data in cached.items()},
-            timeout=settings.SESSION_COOKIE_AGE,
-        )
     return keys
 
 

@@ -19,10 +19,11 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
+            # The body is left unread: gunicorn's sync workers close the connection after each
+            # response and the development server drains it. (A Connection header of our own
+            # would be refused by the development server as hop-by-hop: "A server error".)
             page = loader.get_template("413.html").render({"limit": settings.MAX_REQUEST_BYTES})
-            response = HttpResponse(page, status=413)
-            response["Connection"] = "close"
-            return response
+            return HttpResponse(page, status=413)
         return self.get_response(request)
 
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "audits.context_processors.visitor_result",
             ],
         },
     },
@@ -140,55 +142,41 @@ RELEASE = os.environ.get("DJANGO_RELEASE") or git_commit(BASE_DIR) or "unrelease
 # Whole catalogue pages kept for visitors (tracks.cache); DJANGO_PAGE_CACHE=0 renders every one.
 PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", default=True)
 
-# Several app servers share one cache: Redis when REDIS_URL is given, the database otherwise.
-# Redis stopped, hung or full is a miss, never an error: calls give up after a tenth of a
-# second, after which each process leaves Redis alone for a few seconds (careerguide.cache), and
-# sessions are kept in the database with the cache in front of them.
+# Two caches. "default" is the database: allauth counts its rate limits there, so log-ins are
+# counted and go through whatever happens to Redis. "pages" keeps the catalogue's pages for
+# visitors and each finished audit's report: Redis when REDIS_URL is given, where a stopped, hung
+# or full Redis is a miss after a tenth of a second (django-redis's IGNORE_EXCEPTIONS), else the
+# same table. Sessions are kept in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "careerguide_cache"
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "careerguide.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"careerguide:{RELEASE}",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.1,
-                "SOCKET_TIMEOUT": 0.1,
-            },
-        }
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": DATABASE_CACHE_TABLE,
+        "KEY_PREFIX": RELEASE,
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    },
+    "pages": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"careerguide:{RELEASE}",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.1,
+            "SOCKET_TIMEOUT": 0.1,
+        },
     }
-    # careerguide.cache logs when Redis stops answering, once per pause, not every call.
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": DATABASE_CACHE_TABLE,
-            "KEY_PREFIX": RELEASE,
-            "OPTIONS": {"MAX_ENTRIES": 5_000},
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# The parts of every page that only a deploy changes (the head's links to the hashed assets, the
-# main navigation, the footer): rendered once per process and kept in its memory. In development
-# templates change under a running server, so there they are rendered every time.
-CACHES["chrome"] = {
-    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
-    if DEBUG
-    else "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "chrome",
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": DATABASE_CACHE_TABLE,
+        "KEY_PREFIX": f"pages:{RELEASE}",
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    },
 }
-# allauth's rate limits (accounts.apps points them here) live in the database, as available as
-# the site itself and shared by every app server: with Redis stopped or hung, log-ins are still
-# counted and still go through.
-CACHES["ratelimits"] = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-    "LOCATION": DATABASE_CACHE_TABLE,
-    "KEY_PREFIX": "ratelimits",
-}
+# A Redis that stopped answering is reported by /readyz, not logged once per cache call.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Log-in by username or email, case-insensitively, with allauth's rate limits.
@@ -242,9 +230,10 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: mail scanners
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "careerguide: "
-# Rate limits instead of lockouts (allauth counts in the cache; "key" is what accounts.adapter
-# makes it: for failed log-ins the address and the login together, so nobody can lock an owner
-# out of their account from another address, and another account's success clears nothing).
+# Rate limits instead of lockouts (allauth counts in the default cache; "key" is what
+# accounts.adapter makes it: for failed log-ins the address and the login together, so nobody
+# can lock an owner out of their account from another address, and another account's success
+# clears nothing).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "30/15m/ip,10/15m/key",
     "login": "30/m/ip",
@@ -258,7 +247,8 @@ ACCOUNT_RATE_LIMITS = {
     # The inline username check on the sign-up form (accounts.views.username_check).
     "username_check": "20/m/ip",
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = 0  # accounts.adapter reads the client address itself
+# allauth asks accounts.adapter for the client's address, which asks audits.client_address.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -291,7 +281,8 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # Mail: printed to the console in development (and plain-http trial runs); SMTP otherwise, to
 # EMAIL_HOST (default: a mail server on the same machine).
 if (DEBUG or INSECURE_HTTP) and not os.environ.get("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Each line printed as it is (no quoted-printable folding), so a link can be clicked.
+    MAILERS = {"default": {"BACKEND": "careerguide.mail.ConsoleEmailBackend"}}
 else:
     MAILERS = {
         "default": {
@@ -314,7 +305,8 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careerguide <noreply@localhost>")
-# Links in mail sent by the worker, which has no request to take the host from.
+# Links in mail sent by the worker, which has no request to take the host from. `make run` sets it
+# from its PORT; production must set it (`check --deploy` fails without it).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long the unsubscribe link of a reminder mail works without logging in.
 REMINDER_UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
@@ -358,12 +350,19 @@ if not DEBUG and not INSECURE_HTTP:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set DJANGO_BEHIND_PROXY=1. The
-# client's address is then the one the outermost of DJANGO_PROXY_COUNT proxies saw.
-PROXY_COUNT = (
-    int(os.environ.get("DJANGO_PROXY_COUNT", "1")) if env_flag("DJANGO_BEHIND_PROXY") else 0
+# How many proxies stand in front of the app, each appending to X-Forwarded-For: 1 behind
+# deploy/serve.sh's nginx (the script sets it), one more for each load balancer before nginx. The
+# client's address is the one the outermost of them saw (audits.client_address), and their
+# X-Forwarded-Proto says whether the client spoke https. DJANGO_BEHIND_PROXY=1 alone means 1.
+_proxy_count = os.environ.get("DJANGO_PROXY_COUNT") or (
+    "1" if env_flag("DJANGO_BEHIND_PROXY") else "0"
 )
-if env_flag("DJANGO_BEHIND_PROXY"):
+if not _proxy_count.strip().isdigit():
+    raise ImproperlyConfigured(
+        f"DJANGO_PROXY_COUNT must be a whole number of proxies (0, 1, 2…), not {_proxy_count!r}."
+    )
+PROXY_COUNT = int(_proxy_count)
+if PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
@@ -395,4 +394,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # The task worker's lines (state=RUNNING, SUCCESSFUL) once: by the root's handler, not
+    # again by the "django" logger's own console handler.
+    "loggers": {"django.tasks": {"handlers": ["console"], "propagate": False}},
 }

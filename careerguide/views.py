@@ -2,7 +2,7 @@
 
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -40,8 +40,8 @@ def database_status():
 def cache_status():
     probe = secrets.token_hex(8)
     try:
-        cache.set("readyz", probe, timeout=10)
-        return "ok" if cache.get("readyz") == probe else "unavailable"
+        caches["pages"].set("readyz", probe, timeout=10)
+        return "ok" if caches["pages"].get("readyz") == probe else "unavailable"
     except Exception:  # the database cache raises what its database raises
         return "unavailable"
 

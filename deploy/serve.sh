@@ -7,8 +7,13 @@
 # PORT (8000), WEB_CONCURRENCY (cores + 1 sync workers), RUN_DIR (a new temp dir; removed on exit
 # when this script made it), GUNICORN_ARGS (extra arguments), GUNICORN_ACCESS_LOG (- for stdout)
 # and NGINX (the nginx binary) come from the environment. TASK_WORKER=0 starts no worker (run one
-# per machine, or at least one somewhere, beside the app servers: see the README). CHECK_ONLY=1 writes the configuration
-# into RUN_DIR, tests it with `nginx -t` and exits.
+# per machine, or at least one somewhere, beside the app servers: see the README). CHECK_ONLY=1
+# writes the configuration into RUN_DIR, tests it with `nginx -t` and exits.
+#
+# The app learns each client's address from nginx's X-Forwarded-For: this script tells it that
+# one proxy (nginx) stands in front. With a load balancer in front of nginx, set
+# DJANGO_PROXY_COUNT=2 (one more for each further proxy). Everything the stack writes (nginx's
+# files, gunicorn's socket and control socket) stays in RUN_DIR, so two stacks never share any.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=${PORT:-8000}
@@ -32,6 +37,11 @@ mkdir -p "$RUN_DIR"
 # nginx workers run as an unprivileged user when started by root: let them reach the socket.
 chmod 755 "$RUN_DIR"
 socket="$RUN_DIR/gunicorn.sock"
+export DJANGO_PROXY_COUNT=${DJANGO_PROXY_COUNT:-1}
+cd "$root"
+# The security headers nginx adds to what it serves itself, and its error pages, from the site's
+# settings and templates (after collectstatic: the pages link the hashed stylesheet).
+"$root/.venv/bin/python" manage.py write_server_files "$RUN_DIR" >/dev/null
 sed -e "s|@LISTEN@|127.0.0.1:$port|" -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@UPSTREAM@|unix:$socket|" \
   -e "s|@STATIC_ROOT@|$root/staticfiles|" -e "s|@MIME_TYPES@|$mime_types|" \
   "$root/deploy/nginx.conf" >"$RUN_DIR/nginx.conf"
@@ -52,9 +62,9 @@ stop() {
 trap 'stop 0' INT TERM
 trap 'stop $?' EXIT
 
-cd "$root"
 # shellcheck disable=SC2086  # GUNICORN_ARGS is a list of words
 "$gunicorn" careerguide.wsgi --bind "unix:$socket" --workers "$workers" \
+  --control-socket "$RUN_DIR/gunicorn.ctl" \
   --access-logfile "${GUNICORN_ACCESS_LOG:--}" ${GUNICORN_ARGS:-} &
 gunicorn_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done

@@ -123,13 +123,9 @@ def test_settings():
         # Caches in memory, emptied before each test (empty_cache).
         CACHES={
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-            "ratelimits": {
+            "pages": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "ratelimits",
-            },
-            "chrome": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "chrome",
+                "LOCATION": "pages",
             },
         },
     ):

@@ -22,6 +22,7 @@ def production_env(**extra):
     env.update(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="careerguide.example",
+        DJANGO_SITE_URL="https://careerguide.example",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(extra)

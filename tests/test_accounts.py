@@ -2,14 +2,18 @@
 verification, passwords, my data, my sessions, deleting my account, and a visitor's audit
 claimed on the way in."""
 
+import importlib
 import json
 import re
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from audits.models import Audit, AuditAnswer
@@ -23,7 +27,6 @@ def member(django_user_model):
     user = django_user_model.objects.create_user(
         username="ada", email="ada@example.com", password=PASSWORD
     )
-    EmailAddress.objects.create(user=user, email="ada@example.com", primary=True)
     return user
 
 
@@ -520,8 +523,7 @@ def test_adding_an_address_asks_who_i_am_then_mails_a_confirmation(member_client
 
 @pytest.mark.django_db
 def test_an_address_of_another_account_cannot_be_added(member_client, member, django_user_model):
-    other = django_user_model.objects.create_user("grace", "grace@example.com", PASSWORD)
-    EmailAddress.objects.create(user=other, email="grace@example.com", primary=True)
+    django_user_model.objects.create_user("grace", "grace@example.com", PASSWORD)
     reauthenticate(member_client)
 
     response = member_client.post(
@@ -561,3 +563,60 @@ def test_log_out_everywhere_else_ends_my_other_sessions(client, member):
 
     assert laptop.get(reverse("account")).status_code == 302  # logged out there
     assert client.get(reverse("account")).status_code == 200  # not here
+
+
+# Users made outside the sign-up (createsuperuser, admin) log in by their address too
+
+
+@pytest.mark.parametrize(
+    "login", ["curator@example.com", "Curator@example.com", "CURATOR@EXAMPLE.COM", "curator"]
+)
+@pytest.mark.django_db
+def test_a_user_made_by_createsuperuser_logs_in_by_any_spelling_of_the_address(client, login):
+    call_command(
+        "createsuperuser",
+        username="curator",
+        email="Curator@Example.com",
+        interactive=False,
+        verbosity=0,
+    )
+    user = get_user_model().objects.get(username="curator")
+    user.set_password(PASSWORD)
+    user.save()
+
+    response = log_in(client, login)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert list(
+        EmailAddress.objects.filter(user=user).values_list("email", "primary", "verified")
+    ) == [("curator@example.com", True, True)]
+
+
+@pytest.mark.django_db
+def test_an_address_given_in_admin_gets_its_row_and_another_accounts_address_none(member):
+    user = get_user_model().objects.create_user("lin", password=PASSWORD)
+    assert not EmailAddress.objects.filter(user=user).exists()
+
+    user.email = "Lin@Example.com"
+    user.save()
+    user.email = "ADA@example.com"  # the member's: one account per address
+    user.save()
+
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        "lin@example.com"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_users_their_address_row():
+    migration = importlib.import_module("accounts.migrations.0002_email_address_rows")
+    user = get_user_model().objects.create_user("old", "Old@Example.com", PASSWORD)
+    EmailAddress.objects.filter(user=user).delete()
+
+    migration.add_rows(django_apps, None)
+    migration.add_rows(django_apps, None)  # twice changes nothing
+
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "primary")) == [
+        ("old@example.com", True)
+    ]

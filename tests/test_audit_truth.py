@@ -93,6 +93,25 @@ def test_every_track_comes_out_of_the_audit_taken_in_the_browser_way(client, slu
     assert not re.search(r"<h3>[^<]+</h3>\s*<ul>\s*</ul>", page), "an empty list under a heading"
 
 
+@pytest.mark.parametrize(
+    ("slug", "warning"),
+    [("retrieval", "release_notes"), ("forward-deployed", "fde-not-a-downgrade")],
+)
+def test_the_warnings_follow_what_curators_mark_not_the_slug(slug, warning):
+    track = Track.objects.get(slug=slug)
+    answers = honest_answers(track)
+    answers[5] = NEUTRAL_REFLECTION | {"weekly-release-notes": "no"}
+    track.slug = f"{slug}-renamed"  # a curator renames it: the warning stays
+    track.save()
+    result = score(read_answers(answers)[0])
+    assert warning in [w["code"] for w in result["warnings"]]
+    Track.objects.filter(pk=track.pk).update(
+        reads_release_notes_weekly=False, forward_deployed=False
+    )  # and unmarks it: the warning goes
+    result = score(read_answers(answers)[0])
+    assert warning not in [w["code"] for w in result["warnings"]]
+
+
 def test_the_seed_leaves_no_track_unreachable():
     assert tracks_missing_evidence() == []
     assert every_track_is_reachable(databases=["default"]) == []
@@ -257,7 +276,11 @@ def test_a_tampered_session_key_finds_no_audit(client):
     session[flows.VISITOR_KEY] = "forged"
     session.save()
     assert client.get(step_url(audit, 0)).status_code == 404
-    assert post_step(client, audit, 0, RETRIEVAL_ANSWERS[0]).status_code == 404
+    # A post is refused as any post without a log-in is (what it held is kept for a log-in).
+    response = post_step(client, audit, 0, RETRIEVAL_ANSWERS[0])
+    assert response.status_code == 403
+    assert "This step was not saved" in response.content.decode()
+    assert not audit.answers.exists()
 
 
 # Steps lose nothing ----------------------------------------------------------------------
@@ -320,3 +343,27 @@ def test_a_step_from_the_future_or_another_step_option_is_refused(client):
 def test_steps_are_declared_once():
     assert [step.number for step in STEPS] == list(range(6))
     assert len({step.key for step in STEPS}) == 6
+
+
+def test_a_visitor_finds_their_result_from_the_home_page_and_the_audits_page(client):
+    audit = walk(client)
+    result = reverse("audits:result", args=[audit.id])
+
+    for page in (reverse("tracks:home"), reverse("audits:new")):
+        body = client.get(page).content.decode()
+        assert f'href="{result}">see your result</a>' in body, page
+        assert "Your result is kept in this browser." in body
+
+    # Another browser (no session) sees no such link, and the home page is the stored one.
+    assert "see your result" not in Client().get(reverse("tracks:home")).content.decode()
+
+
+def test_a_visitors_result_starts_with_its_h1_and_offers_no_sign_up_for_the_pdf(client):
+    audit = walk(client)
+    page = client.get(reverse("audits:result", args=[audit.id])).content.decode()
+
+    headings = re.findall(r"<h([1-6])", page[page.index("<main") :])
+    assert headings[0] == "1", headings
+    keep = page[page.index('aria-label="Keep this result"') :][:800]
+    assert "PDF" not in keep
+    assert "Download as PDF" in page

@@ -2,6 +2,7 @@
 
 import json
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -15,9 +16,11 @@ from audit_helpers import (
     step_url,
     walk,
 )
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from task_helpers import DATABASE_TASKS, queued_tasks, run_worker
 
 from audits import flows, plans
 from audits.models import Audit, AuditAnswer
@@ -221,6 +224,28 @@ def test_compare_two_audits_highlights_what_changed(member_client):
     assert response.status_code == 200
     assert "Your recommendation changed." in page
     assert "CVPR" in page and "changed" in page
+
+
+def test_compare_puts_both_audits_scores_on_one_stated_scale(member_client):
+    """Scores out of different points possible are compared as shares, "of N" every time,
+    and the change is stated in the same scale."""
+    first = walk(member_client)
+    second = walk(member_client, EVALS_ANSWERS)
+    assert first.result["possible"] != second.result["possible"]
+    page = member_client.get(
+        reverse("audits:compare"), {"audit": [str(first.id), str(second.id)]}
+    ).content.decode()
+
+    old_possible, new_possible = first.result["possible"], second.result["possible"]
+    assert f"{old_possible} points possible earlier, {new_possible} later" in page
+    evals_before = next(s for s in first.result["scores"] if s["slug"] == "evals")["score"]
+    evals_after = next(s for s in second.result["scores"] if s["slug"] == "evals")["score"]
+    before = round(100 * evals_before / old_possible)
+    after = round(100 * evals_after / new_possible)
+    row = re.search(r"<th scope=\"row\">Evals &amp; quality</th>(.*?)</tr>", page).group(1)
+    assert f'{before}% <span class="muted">({evals_before} of {old_possible})</span>' in row
+    assert f'{after}% <span class="muted">({evals_after} of {new_possible})</span>' in row
+    assert f"+{after - before} points" in row
 
 
 def test_compare_needs_two_audits(member_client):
@@ -538,11 +563,21 @@ def test_share_link_creation_is_rate_limited_with_a_clear_429(member_client):
     assert share(member_client, audit, "revoke").status_code == 302  # revoking is never limited
 
 
-def test_the_pdf_is_the_print_page_on_at_most_two_a4_pages(member_client):
+def made_pdf(client, audit):
+    """Ask for the PDF as the result page's link does, let the task worker run, ask again."""
+    url = reverse("audits:export_pdf", args=[audit.id])
+    first = client.get(url)
+    assert first.status_code == 302 and first.url == reverse("audits:pdf", args=[audit.id])
+    run_worker()
+    return client.get(url)
+
+
+def test_the_pdf_is_the_print_page_on_at_most_two_a4_pages(member_client, settings):
     from audits import pdf
 
+    settings.TASKS = DATABASE_TASKS
     audit = walk(member_client)
-    response = member_client.get(reverse("audits:export_pdf", args=[audit.id]))
+    response = made_pdf(member_client, audit)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -553,14 +588,47 @@ def test_the_pdf_is_the_print_page_on_at_most_two_a4_pages(member_client):
     assert document.pages[0].width == pytest.approx(210 * 96 / 25.4, abs=1)  # A4, in CSS px
 
 
-def test_a_pdf_is_rendered_once_per_audit(member_client, monkeypatch):
+def test_a_pdf_is_made_by_the_worker_once_and_never_by_a_request(
+    member_client, settings, monkeypatch
+):
+    """Before: every uncached PDF was rendered by the request that asked for it (1.4 to 8.8 s
+    on a sync worker), and 20 asked for at once held every worker: /healthz waited 26 s."""
     from audits import pdf
 
+    settings.TASKS = DATABASE_TASKS
+    audits = [walk(member_client) for _ in range(3)]
+    render = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: pytest.fail("a request rendered"))
+    for audit in audits:
+        for _ in range(2):  # asking twice queues it once
+            response = member_client.get(reverse("audits:export_pdf", args=[audit.id]))
+            assert response.status_code == 302
+    assert queued_tasks("audits.tasks.make_audit_pdf").count() == 3
+    page = member_client.get(reverse("audits:pdf", args=[audits[0].id]))
+    assert "Your PDF is being made" in page.content.decode()
+    assert 'hx-trigger="every 2s"' in page.content.decode()
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    run_worker()
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: pytest.fail("rendered again"))
+    partial = member_client.get(reverse("audits:pdf", args=[audits[0].id]), HTTP_HX_REQUEST="true")
+    assert "Download the PDF" in partial.content.decode()
+    assert "hx-trigger" not in partial.content.decode()  # the polling stops
+    assert "<html" not in partial.content.decode()
+    for audit in audits:
+        response = member_client.get(reverse("audits:export_pdf", args=[audit.id]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert queued_tasks("audits.tasks.make_audit_pdf").count() == 0
+
+
+def test_another_member_gets_404_for_a_pdf_and_its_page(member_client, other_member, settings):
+    settings.TASKS = DATABASE_TASKS
     audit = walk(member_client)
-    url = reverse("audits:export_pdf", args=[audit.id])
-    first = member_client.get(url).content
-    monkeypatch.setattr(pdf, "render_pdf", lambda *args, **kwargs: pytest.fail("rendered again"))
-    assert member_client.get(url).content == first
+    made_pdf(member_client, audit)
+    other = Client()
+    other.force_login(other_member)
+    for name in ("audits:export_pdf", "audits:pdf"):
+        assert other.get(reverse(name, args=[audit.id])).status_code == 404
 
 
 def test_compare_keeps_the_ticks_and_says_why_when_not_two(member_client):
@@ -621,13 +689,18 @@ def test_the_trend_draws_each_audits_score_for_every_track(member_client):
     tracks = len(retrieval.result["scores"])
     assert chart.count('<rect class="heat ') == 2 * tracks
     # Newest on the left: the evals audit's scores come first in every track's row.
+    # Each cell is the share of the points possible from that audit's answers: one scale.
     cells = re.findall(
-        r'class="heat heat-\d( heat-top)?"[^>]*/><text class="heat-value[^"]*"[^>]*>(\d+)<', chart
+        r'class="heat heat-\d( heat-top)?"[^>]*/><text class="heat-value[^"]*"[^>]*>(\d+)%<', chart
     )
     drawn = [int(score) for _outlined, score in cells]
+
+    def share(audit, row):
+        return round(100 * row["score"] / audit.result["possible"])
+
     for row, track in enumerate(retrieval.result["scores"]):
         newest = next(s for s in evals.result["scores"] if s["slug"] == track["slug"])
-        assert drawn[2 * row : 2 * row + 2] == [newest["score"], track["score"]]
+        assert drawn[2 * row : 2 * row + 2] == [share(evals, newest), share(retrieval, track)]
     outlined = [bool(outlined) for outlined, _score in cells]
     assert outlined.count(True) == len(evals.result["recommended"]) + len(
         retrieval.result["recommended"]
@@ -644,8 +717,10 @@ def test_a_track_name_in_the_trend_is_text_not_markup():
         "recommended": ["x"],
         "recommended_names": ["<b>Evals & co</b>"],
     }
-    marks = str(trend_chart([row])["marks"])
-    assert "&lt;b&gt;Evals &amp; co&lt;/b&gt;" in marks and "<b>" not in marks
+    page = render_to_string("audits/history.html", {"trend": trend_chart([row])})
+    start = page.index('<svg class="chart trend-chart"')
+    chart = page[start : page.index("</svg>", start)]
+    assert "&lt;b&gt;Evals &amp; co&lt;/b&gt;" in chart and "<b>" not in chart
 
 
 def test_copy_counts_are_plural_only_when_plural(member_client, client):
@@ -690,3 +765,37 @@ def test_the_shared_page_costs_one_query_cold_or_cached(member_client, django_as
     for _ in range(2):  # a full render, then the cached report: the link is looked up each time
         with django_assert_num_queries(1):
             assert friend.get(url).status_code == 200
+
+
+def test_a_step_posted_after_the_session_ended_is_kept_until_the_member_logs_in_again(
+    client, member, password
+):
+    """Without JavaScript: the person lands on a page that says what happened and what to do,
+    and after logging in the step shows what they had typed."""
+    client.force_login(member)
+    audit = walk(client, until=0)
+    client.logout()
+    note = "Typed while the session had ended " * 3
+
+    response = client.post(
+        reverse("audits:step", args=[audit.id, 1]),
+        {"lost-track-of-time": ["chunking-strategy"], "note": note, "action": "continue"},
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This step was not saved" in page and "Log in again" in page
+    login = f"{reverse('account_login')}?next=%2Faudits%2F{audit.id}%2Fstep%2F1%2F"
+    assert f'href="{login}"' in page
+    response = client.post(login, {"login": "ada", "password": password}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("audits:step", args=[audit.id, 1])
+    step = response.content.decode()
+    assert note.strip() in step
+    assert "Here is what you entered before you were logged out" in step
+    assert audit.answers.get(step=1).data["note"].strip() == note.strip()
+
+
+def test_a_step_posted_without_a_log_in_to_an_unknown_audit_says_the_same(client):
+    response = client.post(reverse("audits:step", args=[uuid.uuid4(), 1]), {"note": "x"})
+    assert response.status_code == 403
+    assert "This step was not saved" in response.content.decode()

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from admin_forms import change_form_data
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -358,3 +359,37 @@ def test_the_admin_home_leads_to_the_review_list(curator_client):
     page = curator_client.get("/admin/").content.decode()
     assert reverse("admin:tracks_needs_review") in page
     assert "Tracks" in page  # Django's own list of apps is still there
+
+
+def test_history_shows_only_what_the_curator_changed_without_empty_columns(curator_client):
+    """A browser sends a textarea's line breaks as CRLF: saving a track with only its name
+    changed records the name, not a "Summary" change whose sides look alike."""
+    track = Track.objects.get(slug="agents")
+    assert "\n" in track.summary
+    url = change_url(track)
+    data = change_form_data(curator_client.get(url), name="Agentic systems")
+    data = {k: v.replace("\n", "\r\n") if isinstance(v, str) else v for k, v in data.items()}
+    assert curator_client.post(url, data).status_code == 302
+    assert curator_client.post(url, data).status_code == 302  # saved again, unchanged
+
+    history = curator_client.get(reverse("admin:tracks_track_history", args=[track.pk]))
+    page = history.content.decode()
+    curators_entries = track.history.filter(history_user__username="curie")
+    assert len(curators_entries) == 1  # the second save changed nothing
+    entry = curators_entries[0]
+    assert entry.diff_against(entry.prev_record).changed_fields == ["name"]
+    assert Track.objects.get(pk=track.pk).summary == track.summary
+    assert "<strong>Summary:</strong>" not in page
+    assert "Change reason" not in page and "None" not in page
+
+
+def test_the_track_list_has_one_order_column_that_shows_the_number(curator_client):
+    page = curator_client.get(reverse("admin:tracks_track_changelist")).content.decode()
+
+    headings = re.findall(r'<th scope="col" class="([^"]*)"', page)
+    assert len([h for h in headings if "column-_reorder_" in h]) == 1
+    assert not [h for h in headings if "column-position" in h or "column-number" in h]
+    voice = Track.objects.get(slug="voice")
+    assert f'pk="{voice.pk}" order="{voice.number}"' in page
+    css = (settings.BASE_DIR / "static" / "css" / "admin.css").read_text()
+    assert "div.drag.handle::after { content: attr(order); }" in css

@@ -240,7 +240,7 @@ def sound_get(people, logged_in, where, url, params, headers):
 def visitor(people):
     """The anonymous client, as a browser that has never been here: no cookies."""
     people["anonymous"].cookies.clear()
-    caches["ratelimits"].clear()  # and nothing counted against its address yet
+    caches["default"].clear()  # and nothing counted against its address yet
     return people["anonymous"]
 
 
@@ -324,7 +324,7 @@ def test_account_delete_survives_any_wrong_password(people, data):
     # Deleting asks for the password first (allauth's reauthentication); a wrong one deletes
     # nothing and leaves the delete page closed.
     with trial("account delete"):
-        caches["ratelimits"].clear()  # ten tries a minute: each example starts afresh
+        caches["default"].clear()  # ten tries a minute: each example starts afresh
         response = post(people["client"], "/accounts/reauthenticate/", data)
         assert_sound(response, "account delete")
         assert response.status_code == 400

@@ -7,7 +7,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import warnings
@@ -18,18 +17,16 @@ from pathlib import Path
 import pytest
 from audit_helpers import PASSWORD, walk
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.base import CacheKeyWarning
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from ports import free_port
 from production import production_settings
 
-from careerguide import cache as cache_module
-from tracks.cache import VERSION_KEY
-from tracks.models import Track
+from tracks.models import CatalogueVersion, Track
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ["/", "/tracks/", "/tracks/voice/", "/companies/", "/companies/?track=voice",
@@ -43,18 +40,18 @@ def queries_for(client, url, **extra):
 
 
 def stored_keys():
-    return len(cache._cache)  # the suite's LocMemCache
+    return len(caches["pages"]._cache)  # the suite's LocMemCache
 
 
 def stored_pages():
-    return [key for key in cache._cache if ":page:" in key]
+    return [key for key in caches["pages"]._cache if ":page:" in key]
 
 
 @pytest.mark.parametrize("url", CATALOGUE)
-def test_a_visitor_gets_a_page_seen_before_without_a_query(client, db, url):
+def test_a_visitor_gets_a_page_seen_before_with_one_query(client, db, url):
     first = client.get(url)
     again, queries = queries_for(client, url)
-    assert (again.status_code, queries) == (200, 0)
+    assert (again.status_code, queries) == (200, 1)  # the catalogue's version
     assert again.content == first.content
     assert "Cookie" in again["Vary"] and "HX-Request" in again["Vary"]
 
@@ -62,7 +59,7 @@ def test_a_visitor_gets_a_page_seen_before_without_a_query(client, db, url):
 def test_a_page_from_the_cache_answers_a_conditional_get_with_304(client, db):
     page = client.get("/companies/")
     again, queries = queries_for(client, "/companies/", headers={"If-None-Match": page["ETag"]})
-    assert (again.status_code, queries) == (304, 0)
+    assert (again.status_code, queries) == (304, 1)
 
 
 def test_a_member_gets_catalogue_pages_rendered_for_them(member_client, db):
@@ -90,25 +87,15 @@ def test_a_curators_save_is_seen_at_once_by_visitors_and_members(client, member_
         assert "Voice and speech" in someone.get(url).content.decode(), url
 
 
-def test_a_page_is_kept_under_the_catalogue_version_it_was_rendered_at(client, db):
-    """A save renews the version twice: at once, and when it is committed."""
+def test_the_catalogue_version_is_renewed_with_a_save_and_kept_with_its_rollback(client, db):
     client.get("/tracks/")
-    before = cache.get("catalogue-version")
+    before = CatalogueVersion.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Track.objects.filter(slug="voice").first().save()
+        raise RuntimeError("the curator's save fails")
+    assert CatalogueVersion.current() == before  # the content is unchanged: so are the pages
     Track.objects.get(slug="voice").save()
-    assert cache.get("catalogue-version") != before
-
-
-@pytest.mark.parametrize("url", ["/tracks/voice/", "/guide/"])
-def test_a_page_asks_the_cache_for_the_catalogue_version_once(client, db, url, monkeypatch):
-    # A cache that is down or hung costs its timeout on every call: the version is read once for
-    # the page's key and its fragments alike.
-    asked = []
-    get = cache.get
-    monkeypatch.setattr(
-        cache, "get", lambda key, *args, **kw: asked.append(key) or get(key, *args, **kw)
-    )
-    assert client.get(url).status_code == 200
-    assert asked.count(VERSION_KEY) == 1
+    assert CatalogueVersion.current() != before
 
 
 def test_searching_any_words_stores_nothing(client, db):
@@ -235,9 +222,9 @@ def test_history_pages_have_one_address_each(member_client):
 def test_every_cache_key_carries_the_release(monkeypatch):
     redis = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0",
                                 DJANGO_RELEASE="2026.11.27")  # fmt: skip
-    assert redis["CACHES"]["default"]["KEY_PREFIX"] == "careerguide:2026.11.27"
-    assert redis["CACHES"]["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
-    assert redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert redis["CACHES"]["pages"]["KEY_PREFIX"] == "careerguide:2026.11.27"
+    assert redis["CACHES"]["pages"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     monkeypatch.delenv("DJANGO_RELEASE")
     monkeypatch.delenv("REDIS_URL")
     database = production_settings(monkeypatch)
@@ -245,6 +232,7 @@ def test_every_cache_key_carries_the_release(monkeypatch):
     if head.returncode == 0 and (ROOT / ".git").is_dir():
         assert database["RELEASE"] == head.stdout.strip()
     assert database["CACHES"]["default"]["KEY_PREFIX"] == database["RELEASE"]
+    assert database["CACHES"]["pages"]["KEY_PREFIX"] == f"pages:{database['RELEASE']}"
 
 
 # A cache that fails ---------------------------------------------------------------------
@@ -329,16 +317,9 @@ def hung_server():
 
 
 def use_redis(location, settings, monkeypatch):
-    """Production's cache and sessions on the Redis at `location`, with no pause or warning left
-    from another test, and one pause (one warning) for the whole test."""
-    monkeypatch.setattr("careerguide.cache.paused_until", {})
-    monkeypatch.setattr("careerguide.cache.warned_until", {})
-    monkeypatch.setattr("careerguide.cache.unsent", {})
-    monkeypatch.setattr("careerguide.cache.retrying", {})
-    monkeypatch.setattr("careerguide.cache.PAUSE", 600)
-    monkeypatch.setattr("careerguide.cache.RETRY", 600)  # no background retry unless a test asks
+    """Production's "pages" cache and sessions, with Redis at `location`."""
     production = production_settings(monkeypatch, REDIS_URL=location)
-    settings.CACHES = production["CACHES"]
+    settings.CACHES = settings.CACHES | {"pages": production["CACHES"]["pages"]}
     settings.SESSION_ENGINE = production["SESSION_ENGINE"]
 
 
@@ -355,7 +336,7 @@ def failing_cache(request, settings, monkeypatch):
 
 
 def test_with_the_cache_failing_every_page_answers_and_log_in_works(
-    client, member, db, failing_cache, caplog
+    client, member, db, failing_cache
 ):
     # Twice where the cache still answers reads (full: the second visit reads what the first
     # could not store); a stopped or hung cache answers nothing, so the second would repeat it.
@@ -376,55 +357,16 @@ def test_with_the_cache_failing_every_page_answers_and_log_in_works(
         assert page.status_code == 200 and "Log out" in page.content.decode(), (failing_cache, url)
     if failing_cache != "full":  # a full Redis takes a write again once something is deleted
         assert client.get("/readyz").json() == {"database": "ok", "cache": "unavailable"}
-    # The operator hears of it once, not once per call.
-    said = [r.getMessage() for r in caplog.records if r.name == "careerguide.cache"]
-    assert len(said) == 1, said
-    assert ("OutOfMemoryError" in said[0]) if failing_cache == "full" else ("left alone" in said[0])
-
-
-def test_a_hung_cache_is_asked_once_then_left_alone(
-    client, member, db, settings, monkeypatch, hung_server
-):
-    # Each call to a hung Redis waits for its timeout: asked on every call, it made each page
-    # wait most of a second, and a few workers served a few pages a second.
-    use_redis(f"redis://127.0.0.1:{hung_server.port}/0", settings, monkeypatch)
-    for url in CATALOGUE:
-        assert client.get(url).status_code == 200
-    response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
-    assert response.status_code == 302
-    assert "Log out" in client.get("/audits/").content.decode()
-    assert len(hung_server.held) == 1  # one connection, whose first call timed out
-
-
-def test_a_deletion_while_the_cache_is_paused_is_made_once_it_is_asked_again(
-    db, settings, monkeypatch, full_redis
-):
-    # A member who signs out, or a curator's save, while the cache is paused must not leave a
-    # copy to be read once Redis answers again.
-    import redis
-
-    use_redis(full_redis, settings, monkeypatch)
-    server = redis.Redis.from_url(full_redis)
-    server.flushall()
-    cache.set("kept", "a value")
-    monkeypatch.setattr("careerguide.cache.paused_until", {full_redis: time.monotonic() + 600})
-    assert cache.get("kept") is None  # paused: not asked
-    cache.delete("kept")
-    monkeypatch.setattr("careerguide.cache.paused_until", {})
-    assert cache.get("kept") is None and server.dbsize() == 0
 
 
 @contextmanager
 def hung(process):
-    """Redis suspended (SIGSTOP: it holds its connections and answers nothing), then resumed;
-    the app servers ask it again once their pause is over, which here is at once."""
+    """Redis suspended (SIGSTOP: it holds its connections and answers nothing), then resumed."""
     process.send_signal(signal.SIGSTOP)
     try:
-        cache.get("anything")  # a request's read times out: this process leaves Redis alone
         yield
     finally:
         process.send_signal(signal.SIGCONT)
-    cache_module.paused_until.clear()
 
 
 def test_a_member_who_signs_out_while_redis_hangs_stays_signed_out(
@@ -460,60 +402,6 @@ def test_a_session_changed_while_redis_hangs_is_read_as_changed(
         session.save()  # saved in the database; Redis still holds "before"
 
     assert store(session.session_key).load()["step"] == "after"
-
-
-def test_what_redis_missed_is_deleted_once_it_answers_without_waiting_for_a_request(
-    db, redis_server, settings, monkeypatch
-):
-    # Other processes read Redis too: a sign-out's deletion must not wait for this process's
-    # next request.
-    import redis
-
-    location, process = redis_server
-    use_redis(location, settings, monkeypatch)
-    monkeypatch.setattr("careerguide.cache.RETRY", 0.2)
-    cache.set("a session", "signed in")
-    with hung(process):
-        cache.delete("a session")  # Redis does not take it
-
-    server = redis.Redis.from_url(location)
-    deadline = time.monotonic() + 5
-    while server.dbsize() and time.monotonic() < deadline:  # no cache call from here on
-        time.sleep(0.1)
-    assert server.dbsize() == 0
-
-
-def test_a_request_and_the_background_retry_can_empty_what_redis_missed_together(monkeypatch):
-    # A request's cache call and the retry timer both delete the remembered keys; neither may
-    # fail for the other having taken some (a failure in a request would be its 500).
-    class Client:
-        def delete_many(self, keys):
-            return len(keys)
-
-    client = cache_module.PausingClient(Client(), "redis")
-    errors = []
-
-    def delete():
-        for _ in range(100):
-            try:
-                client.delete_unsent(batch=50)
-            except Exception as error:  # any error is what this test looks for
-                errors.append(error)
-
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # threads take turns often, as they may under load
-    try:
-        for _ in range(50):
-            monkeypatch.setitem(cache_module.unsent, "redis", set(range(2000)))
-            threads = [threading.Thread(target=delete) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            assert not cache_module.unsent["redis"]
-    finally:
-        sys.setswitchinterval(interval)
-    assert errors == []
 
 
 def test_readyz_reports_the_database_and_the_cache(client, db):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from task_helpers import DATABASE_TASKS, queued_tasks, run_worker
 
 from audits.steps import LAST_STEP
-from reminders import services
+from reminders import schedule, services
 from reminders.models import Reminder, ReminderSend
 
 SEND_TASK = "reminders.tasks.send_reminder"
@@ -459,7 +459,7 @@ def test_two_schedulers_at_once_queue_each_reminder_once(make_member, settings):
     def run():
         try:
             barrier.wait(timeout=10)
-            services.send_due_reminders(date(2027, 11, 27))
+            schedule.send_due_reminders(date(2027, 11, 27))
         except Exception as error:
             errors.append(repr(error))
         finally:
@@ -476,3 +476,52 @@ def test_two_schedulers_at_once_queue_each_reminder_once(make_member, settings):
     run_worker()
     assert len(mail.outbox) == 200
     assert len({m.to[0] for m in mail.outbox}) == 200
+
+
+# The development console: mail as printed, worker lines once
+
+
+def test_console_mail_prints_a_long_link_whole_on_one_line(settings, ada):
+    import io
+
+    from careerguide.mail import ConsoleEmailBackend
+
+    stream = io.StringIO()
+    reminder = services.opt_in(ada, 6)
+    message = services.reminder_message(reminder, "ada@example.com")
+    message.body += "\nhttp://127.0.0.1:8000/accounts/confirm-email/" + "NRQNkq" * 20 + "/ — ok\n"
+    connection = ConsoleEmailBackend(stream=stream)
+
+    connection.send_messages([message])
+
+    printed = stream.getvalue()
+    assert "quoted-printable" not in printed and "base64" not in printed
+    assert f"http://127.0.0.1:8000/accounts/confirm-email/{'NRQNkq' * 20}/ — ok\n" in printed
+    assert services.unsubscribe_url(reminder) in printed
+
+
+def test_the_worker_logs_each_task_state_once(settings, ada):
+    import io
+    import logging
+
+    settings.TASKS = DATABASE_TASKS
+    settings.DEBUG = True  # as under `make run`: Django's own console handler is on too
+    services.opt_in(ada, 6, on=date(2020, 1, 1))
+    schedule.send_due_reminders(services.today())
+    # Every handler a line of the worker can reach, writing to one stream here.
+    printed, handlers, logger = io.StringIO(), set(), logging.getLogger("django.tasks")
+    while logger:
+        handlers.update(h for h in logger.handlers if type(h) is logging.StreamHandler)
+        logger = logger.parent if logger.propagate else None
+    streams = {handler: handler.setStream(printed) for handler in handlers}
+    try:
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=1
+        )
+    finally:
+        for handler, stream in streams.items():
+            handler.setStream(stream)
+
+    lines = printed.getvalue().splitlines()
+    assert sum("state=RUNNING" in line for line in lines) == 1, lines
+    assert sum("state=SUCCESSFUL" in line for line in lines) == 1, lines

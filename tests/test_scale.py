@@ -13,7 +13,6 @@ from uuid import UUID
 
 import pytest
 from audit_helpers import PASSWORD, post_step, start
-from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -215,25 +214,6 @@ def test_a_bench_session_is_a_signed_in_member(client, django_user_model):
         assert response.wsgi_request.user == member
     client.cookies["sessionid"] = "bench0-not-a-session-key-000000"
     assert client.get(reverse("audits:history")).status_code == 302
-
-
-def test_with_cached_db_sessions_a_bench_session_is_in_the_cache_as_after_a_log_in(
-    client, settings, django_user_model
-):
-    """Production's sessions: a log-in keeps the session in the cache as well as the database,
-    and so does the bench, so a bench member's request reads it from where a real one would."""
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    found = load(
-        members=1, audits_per_member=2, history_audits=0, few_audits=0, pool_size=5, say=quiet
-    )
-    key = found["bench-000001"]["session"]
-    Session.objects.filter(session_key=key).delete()  # only the cache has it now
-
-    client.cookies["sessionid"] = key
-    response = client.get(reverse("audits:history"))
-
-    assert response.status_code == 200
-    assert response.wsgi_request.user == django_user_model.objects.get(username="bench-000001")
 
 
 # --- PostgreSQL: the history query uses its index ---------------------------------------------

@@ -13,15 +13,17 @@ from audits import scoring
 from audits.scoring import SCORING_VERSION, AuditInput, Signal, TrackRef, score
 
 TRACKS = (
-    TrackRef("retrieval", "Retrieval"),
+    TrackRef("retrieval", "Retrieval", reads_release_notes_weekly=True),
     TrackRef("agents", "Agents"),
     TrackRef("evals", "Evals & quality"),
     TrackRef("inference", "Inference / model serving"),
     TrackRef("voice", "Voice"),
     TrackRef("multimodal", "Multimodal"),
     TrackRef("safety", "Safety / responsible AI"),
-    TrackRef("fine-tuning", "Fine-tuning / custom models"),
-    TrackRef("forward-deployed", "Forward-Deployed Engineer (FDE) / Applied AI"),
+    TrackRef("fine-tuning", "Fine-tuning / custom models", reads_release_notes_weekly=True),
+    TrackRef(
+        "forward-deployed", "Forward-Deployed Engineer (FDE) / Applied AI", forward_deployed=True
+    ),
 )
 SLUGS = [track.slug for track in TRACKS]
 FDE_NAME = "Forward-Deployed Engineer (FDE) / Applied AI"
@@ -635,3 +637,29 @@ def test_no_leaning_in_the_first_year_says_nothing_about_a_leaning_below():
     assert "leaning below" not in result["stage"]["advice"]
     leaning = score(audit(years="under-1", talks=(SIGIR,), companies=(GLEAN,)))
     assert "leaning below" in leaning["stage"]["advice"]
+
+
+def test_the_sentence_about_points_says_what_the_scoring_does():
+    """The numbers the result states are the scoring's, and a score built from one answer of
+    each kind, at a weight, is what the sentence says it is."""
+    import re
+
+    sentence = scoring.points_sentence()
+    talk_points, company_points, curiosity_points = (
+        int(n) for n in re.findall(r"(\d+)(?: points?)? for a", sentence)
+    )
+    assert (talk_points, company_points, curiosity_points) == (
+        scoring.TALK_POINTS,
+        scoring.COMPANY_POINTS,
+        scoring.CURIOSITY_POINTS,
+    )
+    strong_problem = Signal("A finicky chunking strategy", {"retrieval": 3})
+    result = score(audit(talks=[SIGIR], companies=[GLEAN], problems=[strong_problem]))
+    retrieval = row(result, "retrieval")
+    assert retrieval["talks"] == talk_points * 1
+    assert retrieval["companies"] == company_points * 1
+    assert retrieval["curiosity"] == curiosity_points * 3
+    assert "times how strongly it points there" in sentence
+    # "a problem that points strongly can count as much as a talk": weight 3 here.
+    assert retrieval["curiosity"] >= retrieval["talks"]
+    assert "weigh most" not in sentence

@@ -72,6 +72,23 @@ def test_check_deploy_reports_no_issues_once_smtp_is_configured():
     assert "no issues" in output, output
 
 
+def test_check_deploy_fails_when_the_site_address_for_mail_is_forgotten():
+    """Reminder mail (sent by the worker, without a request) links to DJANGO_SITE_URL."""
+    env = production_env()
+    del env["DJANGO_SITE_URL"]
+    result = manage("check", "--deploy", env=env)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "reminders.E001" in output and "DJANGO_SITE_URL is not set" in output, output
+
+    result = manage(
+        "check", "--deploy", env={**env, "DJANGO_SITE_URL": "http://careerguide.example"}
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "reminders.E002" in output, output
+
+
 def test_no_system_check_is_silenced(settings):
     assert settings.SILENCED_SYSTEM_CHECKS == []
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.staticfiles import finders
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -101,10 +101,29 @@ class SignsEditorial:
         super().save_formset(request, form, formset, change)
 
 
+class TextareaField(forms.CharField):
+    """A textarea's text with its line breaks as stored: browsers send them as CRLF, which
+    would make every save of an unchanged text a change in its history."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+TEXTAREAS = {TextField: {"form_class": TextareaField}}
+
+
 class ContentAdmin(SignsEditorial, SimpleHistoryAdmin):
     """History with a diff of each change and revert, for every piece of content."""
 
     history_list_display = []
+    formfield_overrides = TEXTAREAS
+
+    def save_model(self, request, obj, form, change):
+        # Saved without a change (its inlines may have changed: they have their own history):
+        # no entry in its history saying nothing.
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
 
 
 class LabeledFormSet(BaseInlineFormSet):
@@ -124,6 +143,7 @@ class LabeledInline(admin.TabularInline):
     """A compact tabular inline with named inputs; `widgets` sets the width of text inputs."""
 
     formset = LabeledFormSet
+    formfield_overrides = TEXTAREAS
     extra = 0
     widgets = {}
 
@@ -189,10 +209,10 @@ class TrackProjectInline(LabeledInline):
 @admin.register(Track)
 class TrackAdmin(SortableAdminMixin, ContentAdmin):
     delete_confirmation_template = "admin/content_delete_confirmation.html"
-    # "number" becomes django-admin-sortable2's drag handle; "position" shows the number itself.
+    # "number" becomes django-admin-sortable2's drag handle, which shows the number too
+    # (static/css/admin.css): one column says the order and moves it.
     list_display = [
         "number",
-        "position",
         "name",
         "skill_count",
         "company_count",
@@ -217,6 +237,7 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
     )
     fieldsets = [
         ("The track", {"fields": ["number", "name", "slug", "subtitle", "owns", "published"]}),
+        ("What the audit reads", {"fields": ["reads_release_notes_weekly", "forward_deployed"]}),
         (
             "What its page says",
             {
@@ -241,6 +262,8 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         # django-admin-sortable2 2.3.1 swaps Django's actions.js for a patched copy named after
         # the Django version, and ships none for 6.1 (a 500 with hashed static names). The patch
         # only matters with list_editable, which this list does not use: keep Django's own.
+        # No public accessor for a Media's files (Django 6.1, Media._js/_css, Script._path);
+        # test_every_script_and_stylesheet_of_the_admin_pages_exists fails if they change.
         media = super().media
 
         def missing_actions(asset):
@@ -263,10 +286,6 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
     def get_form(self, request, obj=None, **kwargs):
         return super().get_form(request, obj, widgets=self.form_widgets, **kwargs)
 
-    @admin.display(description="no.")
-    def position(self, track):
-        return track.number
-
     @admin.display(description="skills", ordering="skill_total")
     def skill_count(self, track):
         return track.skill_total
@@ -286,8 +305,10 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         if change and stored and stored["slug"] != obj.slug:
             services.keep_old_address(obj, stored["slug"])
 
+    # No public hook for saving dragged rows (django-admin-sortable2 2.3.1 bulk-updates them in
+    # _update_order); test_dragging_saves_each_moved_track_with_its_history fails without this.
     def _update_order(self, updated_items, extra_model_filters):
-        """Drag and drop: each moved track is saved, so its history and the cache follow."""
+        """Drag and drop: each moved track is saved, so its history and catalogue version follow."""
         tracks = Track.objects.in_bulk([pk for pk, _number in updated_items])
         for pk, number in updated_items:
             track = tracks[int(pk)]

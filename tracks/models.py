@@ -1,5 +1,7 @@
 """The catalogue: the nine tracks and what hangs off them, as curators keep it."""
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -201,6 +203,19 @@ class Track(Freshness):
         default=True,
         help_text="Unpublished tracks are hidden from visitors and from the audit; staff can "
         "still preview them. Unpublish a track instead of deleting it.",
+    )
+    # What the audit's warnings read (audits.scoring), rather than the track's slug.
+    reads_release_notes_weekly = models.BooleanField(
+        "reads model release notes weekly",
+        default=False,
+        help_text="Its specialists keep up with model release notes every week: the audit warns "
+        "members who find that a chore when it recommends this track.",
+    )
+    forward_deployed = models.BooleanField(
+        "forward-deployed",
+        default=False,
+        help_text="A forward-deployed role: when the audit recommends it, it says that this is "
+        "not a downgrade.",
     )
 
     objects = NaturalKeyManager()
@@ -624,3 +639,23 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.natural_key}"
+
+
+class CatalogueVersion(models.Model):
+    """The catalogue's version: one row, renewed in the same transaction as every change to the
+    catalogue's content, so a page kept under an older version is never read again."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or cls.renew()
+
+    @classmethod
+    def renew(cls):
+        token = secrets.token_hex(8)
+        cls.objects.update_or_create(pk=1, defaults={"token": token})
+        return token

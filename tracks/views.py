@@ -1,55 +1,31 @@
-"""The public catalogue: tracks, companies, conferences, projects and the guide.
-
-Each page's content is a `{% cache %}` fragment under the catalogue's version (tracks.cache), so
-the rows behind it are read lazily: only when the fragment is not in the cache.
-"""
-
-from functools import partial
+"""The public catalogue: tracks, companies, conferences, projects and the guide; visitors get
+pages kept under the catalogue's version (tracks.cache)."""
 
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .cache import catalogue_row, catalogue_version, visitor_page
+from .cache import visitor_page
 from .forms import TrackFilterForm
 from .models import Company, GuideSection, QuickCheckQuestion
-
-# How long a fragment may stay; a new catalogue version leaves it unread long before.
-FRAGMENT_TIMEOUT = 60 * 60 * 24
-
-
-def catalogue_context(request, **context):
-    """A catalogue page's context: the version its fragments are cached under, and `context`,
-    whose lazy values are only read when a fragment is rendered."""
-    return {
-        "catalogue_version": catalogue_version(request),
-        "fragment_timeout": FRAGMENT_TIMEOUT,
-        **context,
-    }
-
-
-def lazy(function, *args):
-    return SimpleLazyObject(partial(function, *args))
 
 
 @require_GET
 @visitor_page
 def home(request):
-    sections = lazy(selectors.guide_sections)
+    sections = selectors.guide_sections()
     return render(
         request,
         "tracks/home.html",
-        catalogue_context(
-            request,
-            tracks=selectors.published_tracks(),
-            summary=lazy(first_of, sections, GuideSection.Kind.SUMMARY),
-            plain=lazy(first_of, sections, GuideSection.Kind.PLAIN),
-            timeline=lazy(kind_of, sections, GuideSection.Kind.TIMELINE),
-            highlight=lazy(first_of, sections, GuideSection.Kind.HIGHLIGHT),
-        ),
+        {
+            "tracks": selectors.published_tracks(),
+            "summary": first_of(sections, GuideSection.Kind.SUMMARY),
+            "plain": first_of(sections, GuideSection.Kind.PLAIN),
+            "timeline": kind_of(sections, GuideSection.Kind.TIMELINE),
+            "highlight": first_of(sections, GuideSection.Kind.HIGHLIGHT),
+        },
     )
 
 
@@ -61,9 +37,7 @@ def track_list(request):
     template = "tracks/track_list.html"
     if request.htmx and request.htmx.target == "track-results":
         template += "#results"
-    context = catalogue_context(
-        request, tracks=selectors.tracks_for_cards(query), query=query, form=form
-    )
+    context = {"tracks": selectors.tracks_for_cards(query), "query": query, "form": form}
     return render(request, template, context, status=200 if form.is_valid() else 400)
 
 
@@ -71,20 +45,17 @@ def track_list(request):
 @visitor_page
 def track_detail(request, slug):
     try:
-        tracks = selectors.visible_tracks(request.user)
-        name = "track-preview" if request.user.is_staff else "track"
-        track = catalogue_row(request, name, tracks, slug)
+        track = get_object_or_404(selectors.visible_tracks(request.user), slug=slug)
     except Http404:
         return renamed_track_or_404(slug, lambda renamed: renamed.get_absolute_url())
     return render(
         request,
         "tracks/track_detail.html",
-        catalogue_context(
-            request,
-            track=track,
-            details=lazy(selectors.with_everything, track),
-            related=lazy(selectors.related_tracks, track),
-        ),
+        {
+            "track": track,
+            "details": selectors.with_everything(track),
+            "related": selectors.related_tracks(track),
+        },
     )
 
 
@@ -114,23 +85,22 @@ def company_list(request):
     return render(
         request,
         template,
-        catalogue_context(
-            request,
-            tracks=tracks,
-            matrix=lazy(selectors.company_matrix, tracks, selected),
-            selected=selected,
-        ),
+        {
+            "tracks": tracks,
+            "matrix": selectors.company_matrix(tracks, selected),
+            "selected": selected,
+        },
     )
 
 
 @require_GET
 @visitor_page
 def company_detail(request, slug):
-    company = catalogue_row(request, "company", Company.objects.all(), slug)
+    company = get_object_or_404(Company, slug=slug)
     return render(
         request,
         "tracks/company_detail.html",
-        catalogue_context(request, company=company, hiring=lazy(selectors.hiring_tracks, company)),
+        {"company": company, "hiring": selectors.hiring_tracks(company)},
     )
 
 
@@ -140,7 +110,7 @@ def conference_list(request):
     return render(
         request,
         "tracks/conference_list.html",
-        catalogue_context(request, conferences=selectors.conferences_with_sessions()),
+        {"conferences": selectors.conferences_with_sessions()},
     )
 
 
@@ -150,7 +120,7 @@ def project_list(request):
     return render(
         request,
         "tracks/project_list.html",
-        catalogue_context(request, projects=selectors.projects_with_tracks()),
+        {"projects": selectors.projects_with_tracks()},
     )
 
 
@@ -185,22 +155,20 @@ def about(request):
     return render(
         request,
         "tracks/about.html",
-        catalogue_context(request, additions=lazy(selectors.editorial_additions)),
+        {"additions": selectors.editorial_additions()},
     )
 
 
 def guide_context(request, answers=None):
     answers = answers or {}
-    sections = lazy(selectors.guide_sections)
-    return catalogue_context(
-        request,
-        sections=sections,
-        timeline=lazy(kind_of, sections, GuideSection.Kind.TIMELINE),
-        mistakes=lazy(kind_of, sections, GuideSection.Kind.MISTAKE),
-        checks=lazy(lambda: [(q, answers.get(q.slug)) for q in selectors.quick_check_questions()]),
-        answered=bool(answers),
-        full_chapters=lazy(selectors.tracks_with_full_chapters),
-    )
+    sections = selectors.guide_sections()
+    return {
+        "sections": sections,
+        "timeline": kind_of(sections, GuideSection.Kind.TIMELINE),
+        "mistakes": kind_of(sections, GuideSection.Kind.MISTAKE),
+        "checks": [(q, answers.get(q.slug)) for q in selectors.quick_check_questions()],
+        "full_chapters": selectors.tracks_with_full_chapters(),
+    }
 
 
 def kind_of(sections, kind):

@@ -228,7 +228,7 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     save_and_continue(page, 4)
     answer_step(page, 5)
     page.get_by_role("button", name="Finish and see my result").click()
-    expect(page.get_by_role("heading", name="Keep this result")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Keep this result")).to_be_visible()
     scan("visitor, result")
     context.clear_cookies()  # the member below starts from a browser of their own
 

@@ -38,7 +38,7 @@ def test_a_visitor_takes_the_audit_and_finds_it_in_the_history_after_signing_up(
         save_and_continue(page, index)
     answer_step(page, 5)
     finish(page)
-    expect(page.get_by_role("heading", name="Keep this result")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Keep this result")).to_be_visible()
     result_url = page.url
 
     sign_up_to_keep(page, "newbie", password)

@@ -40,7 +40,7 @@ def site(live_server, db, make_member, superuser):
     walking the audit without an account), "member" or "admin"."""
     member = make_member("ada")
     # A verified address, as allauth asks before it sets up an authenticator app.
-    EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=True)
+    EmailAddress.objects.filter(user=member, email=member.email).update(verified=True)
     first = audit_until(member, 5, RETRIEVAL_ANSWERS)
     second = audit_until(member, 5, EVALS_ANSWERS)
     draft = flows.start_audit(member)
@@ -416,3 +416,166 @@ def test_every_kind_of_page_meets_each_criterion(new_context, site, width, subte
     for criterion, found in problems.items():
         with subtests.test(criterion):
             report(found, criterion)
+
+
+# A save that fails (3.3.1 error identification, 4.1.3 status messages) ------------------------
+
+
+NOTE = "Hybrid search that kept missing acronyms, typed before the session ended"
+
+
+def test_a_failed_step_save_is_announced_with_what_to_do_and_nothing_typed_is_lost(
+    page, live_server, db, make_member, password
+):
+    from browser_helpers import answer_step, expect_step, save_and_continue, start_audit
+
+    make_member("ada")
+    browser_log_in(page, live_server.url, "ada", password)
+    start_audit(page, live_server.url)
+    answer_step(page, 0)
+    save_and_continue(page, 0)
+    step_address = page.url
+    note = page.locator("textarea")
+    note.fill(NOTE)
+
+    # Offline: the site cannot be reached.
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save and continue").click()
+    alert = page.locator("#save-error")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("This step was not saved")
+    expect(alert).to_contain_text("check your connection")
+    expect(alert).to_be_focused()
+    expect(note).to_have_value(NOTE)
+    page.context.set_offline(False)
+
+    # Logged out in another tab.
+    other = page.context.new_page()
+    other.goto(live_server.url + "/audits/")
+    other.locator(".account-nav").get_by_role("button", name="Log out").click()
+    other.close()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(alert).to_contain_text("You are no longer logged in")
+    expect(alert).to_be_focused()
+    expect(note).to_have_value(NOTE)
+
+    # Logging in again comes back to the same step with what was typed.
+    alert.get_by_role("link", name="log in again").click()
+    page.get_by_label("Username or email").fill("ada")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).to_have_url(step_address)
+    expect_step(page, 1)
+    expect(page.locator("textarea")).to_have_value(NOTE)
+
+
+# Findings beyond the per-page walk, one test each ----------------------------------------
+
+CONTRAST = """([selector, pseudo]) => {
+  const el = document.querySelector(selector);
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const fg = lum(rgb(getComputedStyle(el, pseudo).color));
+  const bg = lum(rgb(getComputedStyle(el).backgroundColor));
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}"""
+
+
+def company_step(page, live_server):
+    from browser_helpers import answer_step, save_and_continue, start_audit
+
+    start_audit(page, live_server.url)
+    for index in range(4):
+        answer_step(page, index)
+        save_and_continue(page, index)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_company_filter_has_a_visible_label_and_a_readable_placeholder(
+    page, live_server, db, scheme
+):
+    """1.4.3: placeholder text at 4.5:1 in both schemes; the placeholder is not the label."""
+    page.emulate_media(color_scheme=scheme)
+    company_step(page, live_server)
+
+    label = page.locator('label[for="company-filter"]')
+    expect(label).to_be_visible()
+    expect(label).to_have_text("Filter companies by name")
+    assert label.bounding_box()["width"] > 50  # seen, not only read out (visually-hidden is 1 px)
+    assert page.evaluate(CONTRAST, ["#company-filter", "::placeholder"]) >= 4.5
+
+
+def test_after_step_errors_focus_is_on_the_error_summary_with_links_to_the_fields(
+    page, live_server, db
+):
+    """3.3.1: the summary names what needs attention, and a keyboard user lands on it."""
+    from browser_helpers import start_audit
+
+    start_audit(page, live_server.url)
+    page.get_by_role("button", name="Save and continue").click()
+
+    summary = page.locator("#step-errors")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).not_to_have_count(0)
+    first = summary.get_by_role("link").first
+    assert page.locator(first.get_attribute("href")).count() == 1
+
+
+def test_log_out_stays_on_screen_at_375_px_with_text_at_200_percent(
+    page, live_server, db, make_member, password
+):
+    """1.4.4 and 1.4.10: every control of the header can be reached without scrolling sideways."""
+    make_member("ada")
+    browser_log_in(page, live_server.url, "ada", password)
+    page.set_viewport_size({"width": 375, "height": HEIGHT})
+    page.evaluate(DOUBLE_TEXT)
+
+    box = page.locator(".account-nav").get_by_role("button", name="Log out").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+
+
+def test_admin_filter_links_are_at_least_24_px_tall(page, live_server, db, superuser):
+    """2.5.8: the list filters of the admin, 20 px tall at a 22 px pitch before."""
+    log_in_with_second_factor(
+        page, live_server.url, superuser, PASSWORD, then="/admin/tracks/track/"
+    )
+    links = page.locator("#changelist-filter li a")
+    assert links.count() > 2
+    heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]
+    assert min(heights) >= 24, heights
+
+
+def test_the_quick_check_moves_focus_to_its_feedback_and_names_the_right_answer(
+    page, live_server, db
+):
+    """2.4.3 and 4.1.3: answered by keyboard, focus lands on the feedback (read out), not on
+    the body; 1.4.1: after a wrong answer the right option says so in words, not only a tint."""
+    page.goto(live_server.url + "/guide/")
+    check = page.locator("#check-wrong-reason")
+    check.get_by_label("It keeps you up debugging at 11pm because you enjoy it").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    feedback = page.locator("#check-wrong-reason .feedback")
+    expect(feedback).to_contain_text("Not quite.")
+    expect(feedback).to_be_focused()
+    right = page.locator("#check-wrong-reason label", has_text="(the right answer)")
+    expect(right).to_have_count(1)
+    expect(page.locator("#check-wrong-reason label", has_text="(your answer)")).to_have_count(1)
+
+
+def test_the_username_taken_message_describes_the_username_field(
+    page, live_server, db, make_member
+):
+    """1.3.1 and 4.1.3: the inline check's verdict is part of the field's description."""
+    make_member("grace")
+    page.goto(live_server.url + "/accounts/signup/")
+    field = page.get_by_label("Username")
+    field.fill("grace")
+
+    expect(page.locator("#username-check")).to_contain_text("already exists")
+    expect(field).to_have_accessible_description(re.compile("already exists"))

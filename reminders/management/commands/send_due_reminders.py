@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reminders import services
+from reminders import schedule, services
 
 
 def iso_date(value):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if isinstance(as_of, str):  # call_command(..., as_of="2027-11-27")
             as_of = iso_date(as_of)
         as_of = as_of or services.today()
-        counts = services.send_due_reminders(as_of)
+        counts = schedule.send_due_reminders(as_of)
         self.stdout.write(
             f"Reminders due by {as_of:%Y-%m-%d}: {counts['new']} queued, "
             f"{counts['retries']} retries queued, {counts['requeued']} queued again "
