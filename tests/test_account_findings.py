@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.core import mail
@@ -62,7 +63,7 @@ def test_a_successful_log_in_of_another_account_clears_nothing_of_the_victims(
         xavier = log_in(client, "xavier", "xaviers-own-password-1")
         client.post("/accounts/logout/")
         if _round == 0:
-            assert xavier.status_code == 302  # the reset it used to buy
+            assert xavier.status_code == 302  # another account's log-in resets nothing
 
     assert guessed == 10  # then every further guess is refused: 44 of 54
     assert refused == 44
