@@ -90,3 +90,6 @@ def test_log_from_catalogue_pages_then_an_audit_starts_from_it(
     expect(answers).to_contain_text("Logged as it happened: SIGIR.")
     expect(answers).to_contain_text("From memory today: Glean.")
     expect(answers).not_to_contain_text("Search Engines Day")
+    shoot(page, "result-from-log")
+    page.goto(live_server.url + "/tracks/retrieval/")
+    shoot(page, "track-member")
