@@ -379,3 +379,19 @@ def test_options_of_the_audit_can_be_logged(member_client, member):
     option = Option.objects.filter(question__step=Question.Step.PROBLEMS).first()
     member_client.post(LOG, {"kind": "problem", "item": f"option:{option.pk}"})
     assert Entry.objects.get(member=member).option == option
+
+
+def test_an_import_past_the_days_import_limit_is_a_429_and_adds_nothing(member_client, member):
+    add(member, entries.DAILY_IMPORT_LIMIT, imported=True)
+    response = upload(member_client, b"kind,date,title\r\nreading,2026-10-01,One more\r\n")
+    assert response.status_code == 429
+    assert "imported entries a day" in response.content.decode()
+    assert Entry.objects.count() == entries.DAILY_IMPORT_LIMIT
+
+
+def test_an_import_with_too_many_rows_is_a_400_and_adds_nothing(member_client):
+    rows = "".join(f"reading,2026-10-01,Post {i}\r\n" for i in range(exports.IMPORT_MAX_ROWS + 1))
+    response = upload(member_client, ("kind,date,title\r\n" + rows).encode())
+    assert response.status_code == 400
+    assert f"at most {exports.IMPORT_MAX_ROWS} entries" in response.content.decode()
+    assert not Entry.objects.exists()
