@@ -2,13 +2,19 @@
 audits are not theirs to see. Questions and options are unpublished, never deleted from under
 members' answers."""
 
+from collections import Counter
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracks.admin import ORIGIN, LabeledInline, SignsEditorial
 
-from .models import Audit, AuditAnswer, Option, OptionWeight, Question
+from .flows import months_before
+from .models import Audit, AuditAnswer, Option, OptionWeight, Question, RetakeOutcome
 from .steps import TOTAL_STEPS
 
 UNPUBLISH = "unpublish it instead"
@@ -143,3 +149,85 @@ class AuditAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# A retake answered this many months after the audit it asks about counts as "a year later".
+OUTCOME_MONTHS = (9, 15)
+# A track's answers are shown only once this many members gave them: fewer could name someone.
+OUTCOME_FLOOR = 10
+
+
+def retake_outcomes(tracks):
+    """Per track of `tracks`, how the members it was recommended to answered the retake step
+    about a year later: {"track", "members", "actions": [(label, count)], "pulls": [(n,
+    count)]}, counts only, each member once (their latest answer); None under the floor."""
+    answered = (
+        Audit.objects.filter(member__isnull=False, retake_after__isnull=False)
+        .exclude(retake_action="")
+        .order_by("created_at")
+        .values_list("member_id", "created_at", "retake_after", "retake_tracks", "retake_action",
+                     "retake_pull")
+    )
+    latest = {}
+    for member, created, after, slugs, action, pull in answered:
+        if months_before(created, OUTCOME_MONTHS[1]) <= after <= months_before(
+            created, OUTCOME_MONTHS[0]
+        ):
+            for slug in slugs:
+                latest[slug, member] = (action, pull)
+    rows = []
+    for track in tracks:
+        answers = [value for (slug, _), value in latest.items() if slug == track.slug]
+        if len(answers) < OUTCOME_FLOOR:
+            rows.append({"track": track, "members": None})
+            continue
+        actions = Counter(action for action, _ in answers)
+        pulls = Counter(pull for _, pull in answers)
+        rows.append(
+            {
+                "track": track,
+                "members": len(answers),
+                "actions": [(label, actions[key]) for key, label in Audit.RetakeAction.choices],
+                "pulls": [(n, pulls[n]) for n in range(1, 6)],
+            }
+        )
+    return rows
+
+
+@admin.register(RetakeOutcome)
+class RetakeOutcomeAdmin(admin.ModelAdmin):
+    """Read only, for curators of the catalogue: per track, counts of the retake step's answers
+    about a year after it was recommended; never a member or one member's answer."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("tracks.view_track")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Retake outcomes",
+            "subtitle": None,
+            "opts": self.opts,
+            "rows": retake_outcomes(RetakeOutcome.objects.order_by("number")),
+            "months": OUTCOME_MONTHS,
+            "floor": OUTCOME_FLOOR,
+        }
+        return TemplateResponse(request, "admin/audits/retake_outcomes.html", context)

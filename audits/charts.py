@@ -188,6 +188,8 @@ def comparison(older, newer):
     for key, label in ANSWER_LINES:
         before = as_list((older.answers_snapshot or {}).get(key))
         after = as_list((newer.answers_snapshot or {}).get(key))
+        if key == "since_last" and not (before or after):
+            continue  # asked of retakes only
         is_list = key != "years_label"
         rows.append(
             {

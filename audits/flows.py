@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from tracks.models import Track
 from . import evidence, scoring
 from .models import Audit, AuditAnswer
 from .plans import next_steps
-from .steps import LAST_STEP, read_answers
+from .steps import LAST_STEP, RETAKE_AFTER_MONTHS, RetakeForm, read_answers
 
 ACTIVE_GAP = timedelta(minutes=30)
 
@@ -27,19 +28,57 @@ VISITOR_KEY = "audit_visitor_key"
 
 def start_audit(member, copy_from=None):
     """A member's new audit: a retake starts from `copy_from`'s answers, a fresh one from what
-    their curiosity log holds (ticked, each saying so; all can be unticked)."""
+    their curiosity log holds (ticked, each saying so; all can be unticked). Three months or
+    more after their last finished audit, it opens with the retake step about that audit."""
+    retake = retake_fields(member)
     if copy_from is not None:
-        audit = Audit.objects.create(member=member)
+        audit = Audit.objects.create(member=member, **retake)
         copy_answers(copy_from, audit)
         return audit
     found = evidence.member_evidence(member)
-    audit = Audit.objects.create(member=member, log_evidence=found)
+    audit = Audit.objects.create(member=member, log_evidence=found, **retake)
     if found:
         AuditAnswer.objects.bulk_create(
             AuditAnswer(audit=audit, step=number, data=data)
             for number, data in evidence.prefilled_answers(found).items()
         )
     return audit
+
+
+def months_before(moment, months):
+    """The same time `months` calendar months earlier, the end of a month kept (31 May less 3
+    months is 28 or 29 February)."""
+    month0 = moment.month - 1 - months
+    year, month = moment.year + month0 // 12, month0 % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+
+
+def retake_fields(member):
+    """What a new audit of `member` asks the retake step about: their last finished audit, if
+    it finished RETAKE_AFTER_MONTHS or more ago (else nothing)."""
+    last = (
+        member.audits.filter(status=Audit.Status.FINISHED)
+        .order_by("-finished_at")
+        .only("id", "finished_at", "result", "top_tracks")
+        .first()
+    )
+    if last is None or last.finished_at > months_before(timezone.now(), RETAKE_AFTER_MONTHS):
+        return {}
+    return {
+        "retake_of": last,
+        "retake_after": last.finished_at,
+        "retake_tracks": (last.result or {}).get("recommended", []),
+        "retake_names": last.top_tracks,
+    }
+
+
+def save_retake(audit, data):
+    """Keep the retake step's answers on the draft; False when it is no longer a draft."""
+    saved = Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(
+        retake_action=data["action"], retake_pull=data["pull"], updated_at=timezone.now()
+    )
+    audit.retake_action, audit.retake_pull = data["action"], data["pull"]
+    return bool(saved)
 
 
 def start_visitor_audit(session, address):
@@ -190,6 +229,8 @@ def finish_audit(audit_id):
             return audit, False
         answers = {answer.step: answer.data for answer in audit.answers.all()}
         audit_input, snapshot = read_answers(answers)
+        if audit.retake_answered:
+            snapshot["since_last"] = RetakeForm.line(audit)
         result = scoring.score(audit_input)
         result["next_steps"] = next_steps(result, finished_talks=snapshot.get("talks", []))
         result["colours"] = {t.slug: [t.colour, t.symbol] for t in Track.objects.all()}

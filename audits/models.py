@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -150,6 +150,13 @@ class Audit(models.Model):
         THREE_FIVE = "3-5", "3–5 years"
         FIVE_PLUS = "5-plus", "5+ years"
 
+    class RetakeAction(models.TextChoices):
+        NOTHING = "nothing", "Nothing yet"
+        WORK = "work", "Took on work in it"
+        MOVED = "moved", "Moved into it"
+        SIDE = "side", "Started a side project"
+        CHANGED = "changed", "Changed my mind"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by audit_member_newest (member first), which also serves plain member lookups.
     # A visitor's audit has no member until it is claimed at sign-up or log-in.
@@ -182,6 +189,23 @@ class Audit(models.Model):
     # What the member's curiosity log held when the audit started (audits/evidence.py): it ticks
     # the options it names, says so beside them, and the result tells logged from remembered.
     log_evidence = models.JSONField(null=True, blank=True)
+    # A retake three months or more after the member's last finished audit first asks what they
+    # did about that audit's recommendation (audits/steps.py, the "retake" step). What it asks
+    # about is kept here, so the answer still reads right after that audit is deleted.
+    retake_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retake_after = models.DateTimeField(
+        null=True, blank=True, help_text="When the audit the retake step asks about finished."
+    )
+    retake_tracks = models.JSONField(
+        default=list, blank=True, help_text="The slugs that audit recommended."
+    )
+    retake_names = models.CharField(max_length=200, blank=True)
+    retake_action = models.CharField(max_length=20, choices=RetakeAction.choices, blank=True)
+    retake_pull = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -206,11 +230,31 @@ class Audit(models.Model):
     def get_absolute_url(self):
         if self.status == self.Status.FINISHED:
             return reverse("audits:result", args=[self.id])
+        if self.asks_retake and not self.retake_answered:
+            return reverse("audits:retake_step", args=[self.id])
         return reverse("audits:step", args=[self.id, self.reached_step])
 
     @property
     def is_finished(self):
         return self.status == self.Status.FINISHED
+
+    @property
+    def asks_retake(self):
+        """Whether this audit opens with the retake step."""
+        return self.retake_after is not None
+
+    @property
+    def retake_answered(self):
+        return bool(self.retake_action)
+
+
+class RetakeOutcome(Track):
+    """Curators' read-only view of how members recommended a track answered the retake step
+    about a year later: counts only (audits/admin.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "retake outcome"
 
 
 class AuditAnswer(models.Model):

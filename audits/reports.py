@@ -20,6 +20,8 @@ def answer_rows(snapshot):
     """(label, the answers as a list, key) for each answer line of the steps."""
     rows = []
     for key, label in ANSWER_LINES:
+        if key == "since_last" and not snapshot.get(key):
+            continue  # asked of retakes only
         value = snapshot.get(key) or []
         rows.append((label, value if isinstance(value, list) else [value], key))
     return rows

@@ -412,6 +412,56 @@ class ReflectionForm(QuestionsForm):
         )
 
 
+class RetakeForm(StepForm):
+    """What the member did about their last recommendation, asked before a retake: kept on the
+    audit itself (Audit.retake_action, retake_pull), not scored."""
+
+    action = forms.ChoiceField(
+        label="What did you do about it?",
+        choices=Audit.RetakeAction.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what you did about your last recommendation.",
+            "invalid_choice": "Choose one of the answers listed.",
+        },
+    )
+    pull = forms.TypedChoiceField(
+        label="Does it still pull you in?",
+        help_text="1: not any more, 5: as much as ever.",
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how much it still pulls you in, from 1 to 5.",
+            "invalid_choice": "Choose a number from 1 to 5.",
+        },
+    )
+
+    @staticmethod
+    def read(data, tracks):
+        return Reading()
+
+    @staticmethod
+    def stored(audit):
+        """The audit's answers in the form's shape, to show them again."""
+        if not audit.retake_action:
+            return {}
+        return {"action": audit.retake_action, "pull": str(audit.retake_pull or "")}
+
+    @staticmethod
+    def line(audit):
+        """The answer as the result, compare and My audits say it."""
+        if not audit.retake_action:
+            return ""
+        about = f"the audit of {audit.retake_after:%-d %b %Y}"
+        if audit.retake_names:
+            about += f", which recommended {audit.retake_names}"
+        return (
+            f"{audit.get_retake_action_display()}; it still pulls me in {audit.retake_pull} "
+            f"of 5 (about {about})"
+        )
+
+
 @dataclass(frozen=True)
 class Step:
     number: int
@@ -484,11 +534,36 @@ STEPS = [
         ReflectionForm,
     ),
 ]
-STEP_BY_KEY = {step.key: step for step in STEPS}
+# Asked first, only by a member's retake three months or more after their last finished audit
+# (flows.start_audit decides): its answers live on the audit, so it has no number of its own
+# among the stored steps and is reached by its key.
+RETAKE_STEP = Step(
+    -1,
+    "retake",
+    "What happened since your last audit?",
+    "Before the new answers, a look back: what you did about the last recommendation, and how "
+    "much it still draws you.",
+    RetakeForm,
+    (("since_last", "Since the last audit"),),
+    ours=True,
+)
+STEP_BY_KEY = {step.key: step for step in [RETAKE_STEP, *STEPS]}
 TOTAL_STEPS = len(STEPS)
 LAST_STEP = TOTAL_STEPS - 1
 # Every answer line of the result and of compare, in step order.
-ANSWER_LINES = [line for step in STEPS for line in step.answers]
+ANSWER_LINES = [line for step in [RETAKE_STEP, *STEPS] for line in step.answers]
+# How long after a finished audit a new one opens with the retake step.
+RETAKE_AFTER_MONTHS = 3
+
+
+def audit_steps(audit):
+    """The steps this audit asks, in order: the retake step first when it asks it."""
+    return [RETAKE_STEP, *STEPS] if audit.asks_retake else STEPS
+
+
+def position(audit, step):
+    """Where `step` stands among this audit's steps, as members count them (from 1)."""
+    return audit_steps(audit).index(step) + 1
 
 
 def step_form(number, data=None, stored=None, **options):

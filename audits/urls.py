@@ -38,6 +38,7 @@ urlpatterns = [
         name="how",
     ),
     path("<uuid:audit_id>/", views.audit_detail, name="detail"),
+    path("<uuid:audit_id>/step/retake/", views.retake_step, name="retake_step"),
     path("<uuid:audit_id>/step/<step:step>/", views.audit_step, name="step"),
     path("<uuid:audit_id>/result/", views.result, name="result"),
     path("<uuid:audit_id>/print/", views.result_print, name="print"),

@@ -24,7 +24,16 @@ from tracks.models import Track
 from . import charts, evidence, exports, flows, reports, shares, stored_pdfs
 from .client_address import client_address
 from .models import Audit
-from .steps import LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
+from .steps import (
+    LAST_STEP,
+    RETAKE_STEP,
+    STEP_BY_KEY,
+    STEPS,
+    TOTAL_STEPS,
+    audit_steps,
+    position,
+    step_form,
+)
 
 HISTORY_PAGE_SIZE = 20
 # What My audits shows of each audit: the history query reads these fields alone.
@@ -37,6 +46,9 @@ HISTORY_FIELDS = (
     "top_tracks",
     "years",
     "reached_step",
+    "retake_after",
+    "retake_action",
+    "retake_pull",
 )
 # New audits a visitor's address may start in an hour; members have no such limit.
 VISITOR_DRAFTS_PER_HOUR = 10
@@ -83,7 +95,7 @@ def new_audit(request):
             if flows.recent_visitor_drafts(address) >= VISITOR_DRAFTS_PER_HOUR:
                 return render(request, "audits/too_many.html", status=429)
             audit = flows.start_visitor_audit(request.session, address)
-        return redirect("audits:step", audit.id, 0)
+        return redirect(audit.get_absolute_url())
     last = None
     if request.user.is_authenticated:
         last = request.user.audits.filter(status=Audit.Status.FINISHED).first()
@@ -99,7 +111,7 @@ def retake(request, audit_id):
     source = owned_audit(request, audit_id)
     audit = flows.start_audit(request.user, copy_from=source)
     messages.success(request, "A new audit has started with your previous answers filled in.")
-    return redirect("audits:step", audit.id, 0)
+    return redirect(audit.get_absolute_url())
 
 
 @never_cache
@@ -120,11 +132,39 @@ def audit_step(request, audit_id, step):
         if request.method == "POST" and not request.user.is_authenticated:
             return session_ended(request, audit_id, step)
         raise
+    if audit.asks_retake and not audit.retake_answered and not audit.is_finished:
+        # The retake step comes first: nothing else is asked or saved before it.
+        messages.warning(request, "Please answer what happened since your last audit first.")
+        if request.method == "GET":
+            return redirect("audits:retake_step", audit.id)
+        return render_step(request, audit, RETAKE_STEP, status=400)
     if request.method == "GET":
         return get_step(request, audit, step)
     form = step_form(step, data=request.POST)
     submitted = flows.submit_step(audit, step, form, request.POST.get("action", "continue"))
     return step_response(request, submitted, step, form)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def retake_step(request, audit_id):
+    """The retake step: what the member did about their last recommendation, asked first."""
+    audit = owned_audit(request, audit_id)
+    if not audit.asks_retake:
+        raise Http404("This audit does not ask that.")
+    if audit.is_finished:
+        note(request, "finished", audit)
+        return redirect("audits:result", audit.id)
+    if request.method == "GET":
+        return render_step(request, audit, RETAKE_STEP)
+    form = RETAKE_STEP.form(request.POST)
+    if not form.is_valid():
+        return render_step(request, audit, RETAKE_STEP, form=form, status=400)
+    if not flows.save_retake(audit, form.cleaned_data):
+        audit.refresh_from_db()
+        note(request, "changed_elsewhere", audit)
+        return redirect("audits:result", audit.id)
+    return show_step(request, audit, 0, announcement="Your look back is saved.")
 
 
 def get_step(request, audit, step):
@@ -154,7 +194,8 @@ def step_response(request, submitted, sent, form):
         return render_step(request, audit, submitted.step, form=shown, status=status)
     if submitted.step == sent:  # the companies filtered
         return render_step(request, audit, sent, query=request.POST.get("q", ""))
-    announcement = f"Step {sent + 1} saved." if submitted.step > sent else ""
+    saved = f"Step {position(audit, STEPS[sent])} saved."
+    announcement = saved if submitted.step > sent else ""
     return show_step(request, audit, submitted.step, announcement=announcement)
 
 
@@ -205,7 +246,8 @@ def note(request, name, audit):
 def show_step(request, audit, number, announcement=""):
     """Step `number` after a save: swapped in for htmx (with its own address), else a redirect."""
     if request.htmx:
-        announcement = announcement or f"Step {number + 1} of {TOTAL_STEPS}."
+        total = len(audit_steps(audit))
+        announcement = announcement or f"Step {position(audit, STEPS[number])} of {total}."
         response = render_step(request, audit, number, announcement=announcement)
         return push_url(response, reverse("audits:step", args=[audit.id, number]))
     return redirect("audits:step", audit.id, number)
@@ -217,29 +259,57 @@ def finished_redirect(request, audit):
 
 
 def step_context(request, audit, number, form=None, query=""):
-    stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
-    options = {"query": query} if number == STEP_BY_KEY["companies"].number else {}
-    logged = evidence.logged_on_step(audit.log_evidence, STEPS[number].key)
-    if form is None:
-        form = step_form(number, stored=stored or {}, logged=logged, **options)
+    """What the step page shows; `number` is a step's number, or the retake step itself."""
+    step = number if number is RETAKE_STEP else STEPS[number]
+    steps = audit_steps(audit)
+    if step is RETAKE_STEP:
+        form = form or step.form(stored=step.form_class.stored(audit))
+        logged = {}
     else:
-        form.logged = logged
+        stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
+        options = {"query": query} if number == STEP_BY_KEY["companies"].number else {}
+        logged = evidence.logged_on_step(audit.log_evidence, step.key)
+        if form is None:
+            form = step_form(number, stored=stored or {}, logged=logged, **options)
+        else:
+            form.logged = logged
     return {
         "audit": audit,
-        "step": STEPS[number],
-        "steps": STEPS,
-        "total": TOTAL_STEPS,
+        "step": step,
+        "position": steps.index(step) + 1,
+        "total": len(steps),
+        "nav": [
+            {
+                "position": index,
+                "key": s.key,
+                "current": s is step,
+                "url": reverse("audits:retake_step", args=[audit.id])
+                if s is RETAKE_STEP
+                else reverse("audits:step", args=[audit.id, s.number]),
+                "open": s is RETAKE_STEP
+                or (s.number <= audit.reached_step and audit.retake_answered)
+                or (s.number <= audit.reached_step and not audit.asks_retake),
+            }
+            for index, s in enumerate(steps, start=1)
+        ],
+        "post_url": reverse("audits:retake_step", args=[audit.id])
+        if step is RETAKE_STEP
+        else reverse("audits:step", args=[audit.id, step.number]),
         "form": form,
         "minutes_spent": audit.seconds_spent // 60,
         "logged": logged,
-        "unmatched": evidence.unmatched_on_step(audit.log_evidence, STEPS[number].key),
+        "unmatched": []
+        if step is RETAKE_STEP
+        else evidence.unmatched_on_step(audit.log_evidence, step.key),
     }
 
 
 def render_step(request, audit, number, form=None, status=200, announcement="", query=""):
     context = step_context(request, audit, number, form=form, query=query)
     step = context["step"]
-    context["announcement"] = announcement or f"Step {step.position} of {TOTAL_STEPS}: {step.title}"
+    context["announcement"] = (
+        announcement or f"Step {context['position']} of {context['total']}: {step.title}"
+    )
     template = (
         "audits/step.html#step"
         if request.htmx and not request.htmx.history_restore_request

@@ -78,6 +78,7 @@ EXPECTED = {
     "tracks:conference_list": everyone(200),
     "tracks:project_list": everyone(200),
     "tracks:guide": everyone(200),
+    "tracks:about": everyone(200),  # what the chapter is and what careerguide adds
     "tracks:feed": everyone(200),  # the catalogue's changes (Atom), the same for everyone
     "tracks:track_feed": everyone(200),
     "tracks:quick_check_answer": everyone(400),  # no ?answer= given: a bad request, for anyone
@@ -147,8 +148,11 @@ EXPECTED = {
     "audits:history": members_only(),
     "audits:new": everyone(200),  # visitors take the audit without an account
     "audits:compare": members_only("302 audits:history"),  # no audits chosen
+    "audits:how": everyone(200),  # how the recommendation works: public
     "audits:detail": owner_only("302 audits:result"),
     "audits:step": {**owner_only(200), "audit": "draft"},
+    # The retake step, on a draft that asks it (a retake three months after the last audit).
+    "audits:retake_step": {**owner_only(200), "audit": "retake"},
     "audits:result": owner_only(200),
     "audits:print": owner_only(200),
     "audits:export_json": owner_only(200),
@@ -238,7 +242,7 @@ def totals():
         f"{sum(Totals.checks.values())} GET requests checked",
         "by expected answer: "
         + ", ".join(f"{key}: {count}" for key, count in sorted(Totals.checks.items())),
-        f"another member's audit (GET and POST, 3 roles, draft and finished): "
+        f"another member's audit (GET and POST, 3 roles, draft, retake and finished): "
         f"{Totals.cross_member} requests, all 404 or 405",
     ]
     RESULTS.parent.mkdir(exist_ok=True)
@@ -262,6 +266,9 @@ def world(django_db_setup, django_db_blocker):
             EmailAddress.objects.update(verified=True)
             finished = audit_until(owner, 5)
             draft = audit_until(owner, 0)
+            retake = Audit.objects.create(
+                member=owner, retake_after=finished.finished_at, retake_tracks=["retrieval"]
+            )
             # The other member has audits of their own, so a 404 is not just "you have no audits".
             audit_until(other, 5)
             entry = Entry.objects.create(member=owner, kind="reading", title="A post on evals")
@@ -274,6 +281,7 @@ def world(django_db_setup, django_db_blocker):
                 "users": users,
                 "finished": finished,
                 "draft": draft,
+                "retake": retake,
                 "entry": entry,
             }
             transaction.set_rollback(True)
@@ -362,7 +370,7 @@ def test_get_answers_each_role_as_expected(name, world, totals):
 AUDIT_URLS = sorted(name for name, params in PATTERNS.items() if "audit_id" in params)
 
 
-@pytest.mark.parametrize("audit", ["finished", "draft"])
+@pytest.mark.parametrize("audit", ["finished", "draft", "retake"])
 @pytest.mark.parametrize("name", AUDIT_URLS)
 def test_another_members_audit_is_always_404_and_never_changes(name, audit, world, totals):
     """GET and POST, by another member, a curator and a superuser: 404 (or 405), never 403."""
