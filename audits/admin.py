@@ -165,13 +165,21 @@ def retake_outcomes(tracks):
         Audit.objects.filter(member__isnull=False, retake_after__isnull=False)
         .exclude(retake_action="")
         .order_by("created_at")
-        .values_list("member_id", "created_at", "retake_after", "retake_tracks", "retake_action",
-                     "retake_pull")
+        .values_list(
+            "member_id",
+            "created_at",
+            "retake_after",
+            "retake_tracks",
+            "retake_action",
+            "retake_pull",
+        )
     )
     latest = {}
     for member, created, after, slugs, action, pull in answered:
-        if months_before(created, OUTCOME_MONTHS[1]) <= after <= months_before(
-            created, OUTCOME_MONTHS[0]
+        if (
+            months_before(created, OUTCOME_MONTHS[1])
+            <= after
+            <= months_before(created, OUTCOME_MONTHS[0])
         ):
             for slug in slugs:
                 latest[slug, member] = (action, pull)

@@ -1,7 +1,7 @@
 """Bench data in bulk: members with finished audits scored by the real scoring, and their sessions.
 
     .venv/bin/python bench/data.py --reset --members 10000 --audits-per-member 10 \\
-        --history-audits 500 --identities /tmp/bench-identities.json
+        --history-audits 500 --log-entries 1000 --identities /tmp/bench-identities.json
 
 Runs against DATABASE_URL with the project's settings and sets Django up itself; the product never
 imports it (tests/test_scale.py does). Never point it at production: `--reset` deletes every
@@ -58,13 +58,15 @@ from django.utils.datastructures import MultiValueDict
 from audits import plans, scoring
 from audits.models import Audit, AuditAnswer
 from audits.steps import LAST_STEP, TOTAL_STEPS, flat_choices, read_answers, step_form
-from tracks.models import Track
+from logbook.models import Entry
+from tracks.models import Company, ConferenceTrack, Project, Track
 
 BENCH_PREFIX = "bench-"
 # Bench session keys start with this, so --reset finds them without decoding any session.
 SESSION_PREFIX = "bench0"
 HISTORY_MEMBER = "bench-history"  # the member with hundreds of audits
 FEW_MEMBER = "bench-few"  # the member with a handful, for the query counts
+LOG_MEMBER = "bench-logger"  # the member with a long curiosity log (and a few audits)
 # Bench members all share this password (hashed once); it guards nothing but local test data.
 BENCH_PASSWORD = "bench-not-a-secret-2026"  # noqa: S105  # nosec B105
 YEARS = [value for value, _label in Audit.Years.choices]  # in order of experience
@@ -403,6 +405,7 @@ def load(
     audits_per_member=10,
     history_audits=500,
     few_audits=5,
+    log_entries=0,
     pool_size=200,
     seed=0,
     years_span=4.0,
@@ -416,7 +419,7 @@ def load(
     """Add bench members with finished audits (and, with `sessions`, a signed-in session each);
     returns {username: {"session", "audits"}} for the members given sessions."""
     started = time.monotonic()
-    if members < 0 or audits_per_member < 0 or history_audits < 0 or few_audits < 0:
+    if min(members, audits_per_member, history_audits, few_audits, log_entries) < 0:
         raise BenchDataError("Counts must be zero or more.")
     span_days = max(years_span * 365, 1.0)
     rng = random.Random(seed)  # reproducible test data  # noqa: S311  # nosec B311
@@ -496,6 +499,10 @@ def load(
         if wanted:
             member = top_up(username, wanted, password, pool, rng, span_days, with_answers, say)
             new_users.append(member)
+    if log_entries:
+        member = top_up(LOG_MEMBER, 5, password, pool, rng, span_days, with_answers, say)
+        add_log_entries(member, log_entries, rng, say)
+        new_users.append(member)
 
     keys = {}
     if sessions and new_users:
@@ -538,12 +545,39 @@ def top_up(username, wanted, password, pool, rng, span_days, with_answers, say=p
     return member
 
 
+def add_log_entries(member, wanted, rng, say=print):
+    """Give `member` log entries up to `wanted` over the last fourteen months, of every kind:
+    talks, projects and companies pointing to the catalogue, the rest free text."""
+    have = Entry.objects.filter(member=member).count()
+    today = timezone.localdate()
+    sessions = list(ConferenceTrack.objects.values_list("pk", "session"))
+    projects = list(Project.objects.values_list("pk", "name"))
+    companies = list(Company.objects.values_list("pk", "name"))
+    entries = []
+    for n in range(have, wanted):
+        kind = Entry.Kind.values[n % len(Entry.Kind.values)]
+        entry = Entry(member=member, kind=kind, day=today - timedelta(days=rng.randrange(420)))
+        pointed = {"talk": sessions, "contribution": projects, "company": companies}.get(kind)
+        if pointed:
+            pk, name = rng.choice(pointed)
+            field = {"talk": "session", "contribution": "project", "company": "company"}[kind]
+            setattr(entry, f"{field}_id", pk)
+            entry.title = (name or "A talk")[:200]
+        else:
+            entry.title = rng.choice(NOTES[3:])
+            entry.note = "Logged by the bench."
+        entries.append(entry)
+    Entry.objects.bulk_create(entries, batch_size=1000)
+    say(f"{member.username}: {max(have, wanted):,} log entries ({len(entries):,} added).")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--members", type=int, default=100, help="bench members to add")
     parser.add_argument("--audits-per-member", type=int, default=10)
     parser.add_argument("--history-audits", type=int, default=500, help=f"for {HISTORY_MEMBER}")
     parser.add_argument("--few-audits", type=int, default=5, help=f"for {FEW_MEMBER}")
+    parser.add_argument("--log-entries", type=int, default=0, help=f"for {LOG_MEMBER}")
     parser.add_argument("--pool", type=int, default=200, help="distinct answer sets to score")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--years-span", type=float, default=4.0)
@@ -558,6 +592,7 @@ def main(argv=None):
             audits_per_member=options.audits_per_member,
             history_audits=options.history_audits,
             few_audits=options.few_audits,
+            log_entries=options.log_entries,
             pool_size=options.pool,
             seed=options.seed,
             years_span=options.years_span,

@@ -4,11 +4,13 @@
 -- bench/run.py writes the data file named by the BENCH_PEOPLE environment variable:
 --   catalogue = {"/", "/tracks/", ...}              catalogue pages a visitor opens at random
 --   readers   = {{session, result_id, older_id}, …} signed-in members and two of their audits
---   steppers  = {{cookie, path, body}, …}            members saving a step of their own draft
+--   steppers  = {{cookie, path, body}, …}            members posting a form of their own (a
+--                                                    step of a draft, or starting an audit)
 --   fixed     = "/healthz"                           the one path of a "fixed" connection
 --   mix       = {"visitor" | "reader" | "stepper" | "fixed"}: who connection n is
---   only      = "reader:history", "reader:result", "reader:compare", "reader:account" or
---               "reader:floor" (bench/urls.py): the page every reader request opens
+--   only      = "reader:history", "reader:result", "reader:compare", "reader:account",
+--               "reader:log" or "reader:floor" (bench/urls.py): the page every reader request
+--               opens
 -- A reader's every request comes from the next member. Every request asks for compressed
 -- answers, as browsers do, so nginx gzips pages as it would for people.
 -- The realistic mix, at a fixed arrival rate, is bench/mix.py (Locust).
@@ -37,6 +39,7 @@ local READER_PATHS = {
     return "/audits/compare/?audit=" .. member[3] .. "&audit=" .. member[2]
   end,
   ["reader:account"] = function(member) return "/accounts/" end,
+  ["reader:log"] = function(member) return "/log/" end,
   ["reader:floor"] = function(member) return "/bench/floor/" end,
 }
 

@@ -7,8 +7,8 @@ Bounded in time, only on 127.0.0.1, stops everything it started:
 
 1. Its own PostgreSQL database, new each run (role and database made with `runuser -u
    postgres`, as .ci/run does; its name must contain "bench"), migrate, seed_content,
-   collectstatic; bench/data.py loads 10,000 members × 10 finished audits, one member with 500
-   and one with 5, each signed in with a session row.
+   collectstatic; bench/data.py loads 10,000 members × 10 finished audits, one member with 500,
+   one with 5 and one with 1,000 log entries, each signed in with a session row.
 2. A private redis-server on a free port, and the stack of `make serve` (deploy/serve.sh: nginx on
    127.0.0.1 in front of gunicorn on a unix socket) with production settings behind a proxy,
    served with bench/settings.py: the site plus the floor page `/bench/floor/` (bench/urls.py:
@@ -19,15 +19,16 @@ Bounded in time, only on 127.0.0.1, stops everything it started:
    differ by more than BENCH_UNSTEADY_PERCENT).
 5. Caches on, as in production: every kind of catalogue page as a visitor against /healthz;
    members' history (10 and 500 audits), result, compare and account pages, each request
-   another member, and 20 members saving a step of their own audits at once, against the floor
-   for a signed-in member; then the realistic mix at a fixed arrival rate (bench/mix.py, Locust:
+   another member, 20 members saving a step of their own audits at once, and the log page and
+   starting an audit for a member with 1,000 log entries, against the floor for a signed-in
+   member; then the realistic mix at a fixed arrival rate (bench/mix.py, Locust:
    requests sent on schedule) of BENCH_RATE req/s, the highest of BENCH_RATES whose p95 stays
    within 150 ms, 4 slow clients trickling headers while /healthz is measured, and the mix
    again with Redis hung (SIGSTOP) and with Redis stopped, each a third of the way in.
 6. Prints the table and writes docs/PERFORMANCE.md (the part below the marker is kept).
 
 Environment [defaults]: BENCH_MEMBERS [10000], BENCH_AUDITS_PER_MEMBER [10], BENCH_HISTORY_AUDITS
-[500], BENCH_DURATION [8] s per row, BENCH_REFERENCE_DURATION [4] s of the reference around each
+[500], BENCH_LOG_ENTRIES [1000] (the curiosity log of `bench-logger`), BENCH_DURATION [8] s per row, BENCH_REFERENCE_DURATION [4] s of the reference around each
 row, BENCH_CONNECTIONS [20], BENCH_MIX [100] people in the mix, BENCH_RATE [100] req/s,
 BENCH_MIX_DURATION [60] s, BENCH_RATES [100,150,200,300,400] req/s tried for the highest rate,
 BENCH_RATE_DURATION [20] s each, BENCH_REDIS_DOWN_DURATION [30] s, BENCH_WORKERS [cores + 1],
@@ -79,6 +80,7 @@ CONFIG = {
     "members": env_int("BENCH_MEMBERS", 10_000),
     "per_member": env_int("BENCH_AUDITS_PER_MEMBER", 10),
     "history": env_int("BENCH_HISTORY_AUDITS", 500),
+    "log_entries": env_int("BENCH_LOG_ENTRIES", 1000),
     "duration": env_int("BENCH_DURATION", 8),
     "reference": env_int("BENCH_REFERENCE_DURATION", 4),
     "connections": env_int("BENCH_CONNECTIONS", 20),
@@ -521,6 +523,18 @@ def steppers(stack, members):
     return found
 
 
+def audit_starter(stack, identity):
+    """A member's POST that starts a new audit (the button on /audits/new/), with its token."""
+    csrf = secrets.token_hex(16)
+    cookie = f"sessionid={identity['session']}; csrftoken={csrf}"
+    token = token_in(get(stack.url("/audits/new/"), cookie)[2])
+    post = urlencode({"csrfmiddlewaretoken": token})
+    status, _headers, _ = get(stack.url("/audits/new/"), cookie, post.encode())
+    if status != 302:
+        fail(f"starting an audit answered {status}: is this member signed in?")
+    return [cookie, "/audits/new/", post]
+
+
 def mix_with_redis_failing(stack, people, directory, how, fail):
     """The mix again, with `fail()` called a third of the way in: the row, and what /readyz
     says at its end."""
@@ -659,6 +673,10 @@ What each row is:
   one member who has them.
 - **Step POST**: {STEP_MEMBERS} members at once, each saving step 1 of their own audit with their
   CSRF token, again and again (302 each time).
+- **The log, starting an audit**: `bench-logger`, whose curiosity log holds
+  {c["log_entries"]:,} entries over fourteen months, opens `/log/` (its first page), then starts
+  a new audit ({c["connections"]} connections posting the start button with its CSRF token, 302
+  each time: every start reads the last twelve months of the log to tick the steps).
 - **Mix** ({c["mix"]} people, {c["mix_duration"]} s at {c["rate"]} req/s): {report["mix_text"]}
   {report["walks"]} The highest rate tried ({", ".join(map(str, c["rates"]))} req/s,
   {c["rate_duration"]} s each) whose p95 stayed within {P95_LIMIT} ms with no error:
@@ -748,10 +766,12 @@ def main():
     args = [PY, "bench/data.py", "--reset", "--members", str(CONFIG["members"])]
     args += ["--audits-per-member", str(CONFIG["per_member"])]
     args += ["--history-audits", str(CONFIG["history"]), "--identities", str(identities_file)]
+    args += ["--log-entries", str(CONFIG["log_entries"])]
     run(args, env=env, timeout=1800)
     report["data"] = (
         f"{CONFIG['members']:,} members × {CONFIG['per_member']} finished audits (6 step answers "
-        f"each), `bench-history` with {CONFIG['history']} and `bench-few` with 5, loaded by "
+        f"each), `bench-history` with {CONFIG['history']}, `bench-few` with 5 and "
+        f"`bench-logger` with 5 and {CONFIG['log_entries']:,} log entries, loaded by "
         f"bench/data.py in {time.monotonic() - tick:.0f} s with a session row per member."
     )
     identities = json.loads(identities_file.read_text())
@@ -817,6 +837,15 @@ def main():
     step_people = {"mix": ["stepper"], "steppers": steppers(stack, step_members)}
     name = f"audit step POST, {STEP_MEMBERS} members at once"
     rows.append(measured(stack, directory, name, step_people, 0.5, floor, connections=STEP_MEMBERS))
+    if logger := identities.get("bench-logger"):
+        entries = f"{CONFIG['log_entries']:,} log entries"
+        log(f"== a member with {entries}")
+        log_people = {"mix": ["reader"], "only": "reader:log", "readers": [[logger["session"]]]}
+        name = f"member: the log page, {entries}"
+        rows.append(measured(stack, directory, name, log_people, 0.5, floor))
+        start_people = {"mix": ["stepper"], "steppers": [audit_starter(stack, logger)]}
+        name = f"member: starting an audit, {entries}"
+        rows.append(measured(stack, directory, name, start_people, 0.5, floor))
 
     log(f"== the mix at {CONFIG['rate']} req/s")
     mix_people = {

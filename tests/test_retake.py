@@ -61,8 +61,13 @@ def test_after_three_months_the_retake_step_comes_first(member_client, first):
     # Two questions, each a fieldset with its legend; every answer a labelled radio.
     assert "<legend>What did you do about it?" in page
     assert "<legend>Does it still pull you in?" in page
-    for label in ["Nothing yet", "Took on work in it", "Moved into it", "Started a side project",
-                  "Changed my mind"]:
+    for label in [
+        "Nothing yet",
+        "Took on work in it",
+        "Moved into it",
+        "Started a side project",
+        "Changed my mind",
+    ]:
         assert label in page
     assert page.count('type="radio" name="pull"') == 5
     # The steps after it are numbered on from it; none is open before it is answered.
@@ -97,9 +102,7 @@ def test_bad_answers_get_a_message_and_a_400_and_nothing_is_saved(member_client,
     assert audit.retake_action == "" and audit.retake_pull is None
 
 
-def test_the_answers_are_kept_and_shown_on_my_audits_the_result_and_compare(
-    member_client, first
-):
+def test_the_answers_are_kept_and_shown_on_my_audits_the_result_and_compare(member_client, first):
     with time_machine.travel(AFTER_THREE_MONTHS, tick=False):
         audit, _ = start(member_client)
         response = member_client.post(retake_url(audit), ANSWER)
@@ -192,11 +195,11 @@ def test_curators_see_counts_from_ten_answers_and_never_who(client, curator):
     page = outcomes_page(client, curator)
     section = retrieval_section(page)
     assert "10 members answered." in section
-    assert "<th scope=\"row\">Started a side project</th><td>9</td>" in section
-    assert "<th scope=\"row\">Moved into it</th><td>1</td>" in section
-    assert "<th scope=\"row\">Nothing yet</th><td>0</td>" in section
-    assert "<th scope=\"row\">3 of 5</th><td>9</td>" in section
-    assert "<th scope=\"row\">5 of 5</th><td>1</td>" in section
+    assert '<th scope="row">Started a side project</th><td>9</td>' in section
+    assert '<th scope="row">Moved into it</th><td>1</td>' in section
+    assert '<th scope="row">Nothing yet</th><td>0</td>' in section
+    assert '<th scope="row">3 of 5</th><td>9</td>' in section
+    assert '<th scope="row">5 of 5</th><td>1</td>' in section
     assert "retaker" not in page  # no member is named
     # Other tracks nobody answered about show nothing.
     assert page.count("Fewer than 10 members have answered") == Track.objects.count() - 1

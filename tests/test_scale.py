@@ -22,6 +22,7 @@ from django.utils import timezone
 from audits.models import Audit, AuditAnswer
 from audits.steps import LAST_STEP, TOTAL_STEPS
 from audits.views import HISTORY_FIELDS, HISTORY_PAGE_SIZE
+from logbook.models import Entry
 from bench.data import (
     BENCH_PASSWORD,
     add_audits,
@@ -269,3 +270,24 @@ def test_an_audits_answers_are_read_through_the_unique_step_index(make_member, p
     assert "unique_answer_per_step" in plan, plan
     assert "Seq Scan" not in plan, plan
     assert audit.answers.count() == TOTAL_STEPS
+
+
+def test_the_log_member_gets_entries_of_every_kind_topped_up_not_doubled(django_user_model):
+    for _ in range(2):
+        load(
+            members=0,
+            history_audits=0,
+            few_audits=0,
+            log_entries=40,
+            pool_size=5,
+            sessions=False,
+            say=quiet,
+        )
+    logger = django_user_model.objects.get(username="bench-logger")
+    entries = Entry.objects.filter(member=logger)
+    assert entries.count() == 40
+    assert set(entries.values_list("kind", flat=True)) == set(Entry.Kind.values)
+    assert entries.filter(company__isnull=False).exists()
+    assert entries.filter(session__isnull=False).exists()
+    assert not entries.filter(day__gt=timezone.localdate()).exists()
+    assert logger.audits.filter(status=Audit.Status.FINISHED).count() == 5
