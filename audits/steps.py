@@ -427,8 +427,14 @@ class RetakeForm(StepForm):
     )
     pull = forms.TypedChoiceField(
         label="Does it still pull you in?",
-        help_text="1: not any more, 5: as much as ever.",
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        help_text="From 1, not any more, to 5, as much as ever.",
+        choices=[
+            ("1", "1: not any more"),
+            ("2", "2"),
+            ("3", "3"),
+            ("4", "4"),
+            ("5", "5: as much as ever"),
+        ],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={

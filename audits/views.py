@@ -47,6 +47,7 @@ HISTORY_FIELDS = (
     "years",
     "reached_step",
     "retake_after",
+    "retake_names",
     "retake_action",
     "retake_pull",
 )

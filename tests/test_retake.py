@@ -123,7 +123,9 @@ def test_the_answers_are_kept_and_shown_on_my_audits_the_result_and_compare(memb
         assert "Since the last audit" in result and line in result
 
         history = member_client.get(reverse("audits:history")).content.decode()
-        shown = "Since the audit of 10 Jan 2026:</span> Moved into it, still pulls 4 of 5"
+        shown = (
+            "Since the audit of 10 Jan 2026 (Retrieval):</span> Moved into it, still pulls 4 of 5"
+        )
         assert shown in history
         assert history.count("still pulls") == 1  # the first audit asked nothing
 
