@@ -119,7 +119,9 @@ class Walker(Person):
         post = stage in ("start", "post")
         body = f"csrfmiddlewaretoken={getattr(self, 'token', '')}"
         if stage == "post":
-            body += "&" + self.answers[self.step]
+            body += "&" + (
+                RETAKE_BODY if self.path.endswith(RETAKE_PATH) else self.answers[self.step]
+            )
         with self.client.request(
             "POST" if post else "GET",
             self.path,
@@ -144,14 +146,20 @@ class Walker(Person):
             return response.status_code == 200
         if response.status_code != 302:
             return False
+        retake = self.path.endswith(RETAKE_PATH)
         self.path = response.headers["Location"]
-        if stage == "start":
+        if stage == "start" or retake:  # the retake step is followed by the first step
             self.stage = "page"
         elif self.step == len(self.answers) - 1:
             self.stage = "result"
         else:
             self.step, self.stage = self.step + 1, "page"
         return True
+
+
+# A member whose last audit is three months old or more is first asked the retake step.
+RETAKE_PATH = "/step/retake/"
+RETAKE_BODY = "action=side&pull=3"
 
 
 class VisitorWalker(Walker):

@@ -28,12 +28,13 @@ Bounded in time, only on 127.0.0.1, stops everything it started:
 6. Prints the table and writes docs/PERFORMANCE.md (the part below the marker is kept).
 
 Environment [defaults]: BENCH_MEMBERS [10000], BENCH_AUDITS_PER_MEMBER [10], BENCH_HISTORY_AUDITS
-[500], BENCH_LOG_ENTRIES [1000] (the curiosity log of `bench-logger`), BENCH_DURATION [8] s per row, BENCH_REFERENCE_DURATION [4] s of the reference around each
-row, BENCH_CONNECTIONS [20], BENCH_MIX [100] people in the mix, BENCH_RATE [100] req/s,
-BENCH_MIX_DURATION [60] s, BENCH_RATES [100,150,200,300,400] req/s tried for the highest rate,
-BENCH_RATE_DURATION [20] s each, BENCH_REDIS_DOWN_DURATION [30] s, BENCH_WORKERS [cores + 1],
-BENCH_UNSTEADY_PERCENT [15], BENCH_RETRIES [1], BENCH_WRITE_DOCS [1], BENCH_STRICT [0; 1 exits 1
-when a target is missed], BENCH_PORT [a free one], BENCH_DATABASE_URL
+[500], BENCH_LOG_ENTRIES [1000] (the curiosity log of `bench-logger`), BENCH_DURATION [8] s per row,
+BENCH_REFERENCE_DURATION [4] s of the reference around each row, BENCH_CONNECTIONS [20], BENCH_MIX
+[100] people in the mix, BENCH_RATE [100] req/s, BENCH_MIX_DURATION [60] s, BENCH_RATES
+[100,150,200,300,400] req/s tried for the highest rate, BENCH_RATE_DURATION [20] s each,
+BENCH_REDIS_DOWN_DURATION [30] s, BENCH_WORKERS [cores + 1], BENCH_UNSTEADY_PERCENT [15],
+BENCH_RETRIES [1], BENCH_WRITE_DOCS [1], BENCH_STRICT [0; 1 exits 1 when a target is missed],
+BENCH_PORT [a free one], BENCH_DATABASE_URL
 [postgres://careerguide:careerguide@127.0.0.1:5432/careerguide_bench].
 """
 
@@ -515,6 +516,12 @@ def steppers(stack, members):
             fail(f"starting an audit answered {status}")
         path = headers["Location"]
         token = token_in(get(stack.url(path), cookie)[2])
+        if path.endswith("/step/retake/"):  # three months after their last audit: asked first
+            answer = urlencode({"csrfmiddlewaretoken": token, "action": "side", "pull": 3})
+            status, headers, _ = get(stack.url(path), cookie, answer.encode())
+            if status != 302:
+                fail(f"answering the retake step answered {status}")
+            path = headers["Location"]
         post = f"csrfmiddlewaretoken={token}&{body}"
         status, _headers, _ = get(stack.url(path), cookie, post.encode())
         if status != 302:

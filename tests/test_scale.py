@@ -22,7 +22,6 @@ from django.utils import timezone
 from audits.models import Audit, AuditAnswer
 from audits.steps import LAST_STEP, TOTAL_STEPS
 from audits.views import HISTORY_FIELDS, HISTORY_PAGE_SIZE
-from logbook.models import Entry
 from bench.data import (
     BENCH_PASSWORD,
     add_audits,
@@ -32,6 +31,7 @@ from bench.data import (
     load,
     member_timeline,
 )
+from logbook.models import Entry
 
 pytestmark = pytest.mark.usefixtures("db")
 

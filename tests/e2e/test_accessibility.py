@@ -20,6 +20,7 @@ impact and the offending selectors.
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import axe_playwright_python
@@ -30,9 +31,11 @@ from answers import EVALS_ANSWERS
 from audit_helpers import audit_until
 from browser_helpers import answer_step, save_and_continue, sign_up, start_audit
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from playwright.sync_api import Page, expect
 
 from audits import flows
+from audits.models import Audit
 from reminders import services as reminder_services
 
 AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
@@ -332,6 +335,25 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     page.goto(base + "/log/")
     page.get_by_role("link", name="Delete “SIGIR”").click()
     scan("log, delete an entry")
+    # A retake four months after the last audit: its first step, refused, answered (through
+    # htmx), then My audits with the answer on the timeline.
+    Audit.objects.filter(member=member, status=Audit.Status.FINISHED).update(
+        finished_at=F("finished_at") - timedelta(days=120)
+    )
+    page.goto(base + "/audits/new/")
+    page.get_by_role("button", name="Start a new audit").click()
+    expect(page.get_by_role("heading", name="What happened since your last audit?")).to_be_visible()
+    scan("retake step")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    scan("retake step, errors")
+    page.get_by_label("Started a side project").check()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("#audit-step .progress")).to_contain_text("Step 2 of 7")
+    page.goto(base + "/audits/")
+    expect(page.locator(".retake-line")).to_contain_text("Started a side project")
+    scan("history with a retake")
     # Every account page of the member's.
     for name, path in MEMBER_ACCOUNT_PAGES.items():
         page.goto(base + path)
