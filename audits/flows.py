@@ -75,9 +75,9 @@ def retake_fields(member):
 def save_retake(audit, data):
     """Keep the retake step's answers on the draft; False when it is no longer a draft."""
     saved = Audit.objects.filter(pk=audit.pk, status=Audit.Status.DRAFT).update(
-        retake_action=data["action"], retake_pull=data["pull"], updated_at=timezone.now()
+        retake_action=data["did"], retake_pull=data["pull"], updated_at=timezone.now()
     )
-    audit.retake_action, audit.retake_pull = data["action"], data["pull"]
+    audit.retake_action, audit.retake_pull = data["did"], data["pull"]
     return bool(saved)
 
 

@@ -416,7 +416,8 @@ class RetakeForm(StepForm):
     """What the member did about their last recommendation, asked before a retake: kept on the
     audit itself (Audit.retake_action, retake_pull), not scored."""
 
-    action = forms.ChoiceField(
+    # Not "action": the step's buttons send that name (continue, back).
+    did = forms.ChoiceField(
         label="What did you do about it?",
         choices=Audit.RetakeAction.choices,
         widget=forms.RadioSelect,
@@ -452,7 +453,7 @@ class RetakeForm(StepForm):
         """The audit's answers in the form's shape, to show them again."""
         if not audit.retake_action:
             return {}
-        return {"action": audit.retake_action, "pull": str(audit.retake_pull or "")}
+        return {"did": audit.retake_action, "pull": str(audit.retake_pull or "")}
 
     @staticmethod
     def line(audit):

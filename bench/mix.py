@@ -159,7 +159,7 @@ class Walker(Person):
 
 # A member whose last audit is three months old or more is first asked the retake step.
 RETAKE_PATH = "/step/retake/"
-RETAKE_BODY = "action=side&pull=3"
+RETAKE_BODY = "did=side&pull=3&action=continue"
 
 
 class VisitorWalker(Walker):

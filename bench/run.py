@@ -517,7 +517,7 @@ def steppers(stack, members):
         path = headers["Location"]
         token = token_in(get(stack.url(path), cookie)[2])
         if path.endswith("/step/retake/"):  # three months after their last audit: asked first
-            answer = urlencode({"csrfmiddlewaretoken": token, "action": "side", "pull": 3})
+            answer = urlencode({"csrfmiddlewaretoken": token, "did": "side", "pull": 3})
             status, headers, _ = get(stack.url(path), cookie, answer.encode())
             if status != 302:
                 fail(f"answering the retake step answered {status}")

@@ -18,7 +18,7 @@ from tracks.models import Track
 FIRST = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 AFTER_THREE_MONTHS = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
 A_YEAR_LATER = datetime(2027, 1, 12, 12, 0, tzinfo=UTC)
-ANSWER = {"action": "moved", "pull": "4"}
+ANSWER = {"did": "moved", "pull": "4", "action": "continue"}
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_retaking_from_the_last_answers_asks_it_too(member_client, first):
 def test_bad_answers_get_a_message_and_a_400_and_nothing_is_saved(member_client, first):
     with time_machine.travel(AFTER_THREE_MONTHS, tick=False):
         audit, _ = start(member_client)
-        response = member_client.post(retake_url(audit), {"action": "quit", "pull": "9"})
+        response = member_client.post(retake_url(audit), {"did": "quit", "pull": "9", "action": "continue"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "Choose one of the answers listed." in page

@@ -345,7 +345,7 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     expect(page.get_by_role("heading", name="What happened since your last audit?")).to_be_visible()
     scan("retake step")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.locator("#step-errors")).to_be_visible()
     scan("retake step, errors")
     page.get_by_label("Started a side project").check()
     page.get_by_label("4", exact=True).check()
