@@ -77,6 +77,7 @@ EXPECTED = {
     "tracks:conference_list": everyone(200),
     "tracks:project_list": everyone(200),
     "tracks:guide": everyone(200),
+    "tracks:about": everyone(200),
     "tracks:quick_check_answer": everyone(400),  # no ?answer= given: a bad request, for anyone
     "healthz": everyone(200),
     "readyz": everyone(200),
@@ -143,6 +144,7 @@ EXPECTED = {
     # The audit: a member's own, and nobody else's.
     "audits:history": members_only(),
     "audits:new": everyone(200),  # visitors take the audit without an account
+    "audits:how": everyone(200),
     "audits:compare": members_only("302 audits:history"),  # no audits chosen
     "audits:detail": owner_only("302 audits:result"),
     "audits:step": {**owner_only(200), "audit": "draft"},
