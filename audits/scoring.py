@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # 2: each score's sources, the scale (`possible`) and the runner-up with its reason.
-SCORING_VERSION = 2
+# 3: a talk topic is "a talk on “…”", never "a talk at" it as if it were a conference.
+SCORING_VERSION = 3
 
 # Points per answer for each track it points to, times the answer's weight for that track
 # (how strongly it points there, set per option by curators).
@@ -71,6 +72,8 @@ class Signal:
 
     label: str
     weights: dict[str, int]
+    # A talk's topic (step 4's editorial options), not a conference: "a talk on …", not "at".
+    topic: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,12 +121,20 @@ def _points(value: int) -> str:
     return f"{value} point" if value in (1, -1) else f"{value} points"
 
 
-def _talk_phrase(labels: list[str]) -> str:
+def _talk_phrase(labels: list[str], topics: frozenset[str] = frozenset()) -> str:
+    """The talks as a sentence names them: at a conference, or on a topic (quoted)."""
     if not labels:
         return "a conference talk"
-    if len(labels) == 1:
-        return f"a talk at {labels[0]}"
-    return f"talks at {join_words(labels)}"
+    venues = [label for label in labels if label not in topics]
+    on = [f"“{label}”" for label in labels if label in topics]
+    parts = []
+    if venues:
+        parts.append(
+            f"a talk at {venues[0]}" if len(venues) == 1 else f"talks at {join_words(venues)}"
+        )
+    if on:
+        parts.append(f"a talk on {on[0]}" if len(on) == 1 else f"talks on {join_words(on)}")
+    return join_words(parts)
 
 
 class _Evidence:
@@ -136,6 +147,7 @@ class _Evidence:
         self.parts = {slug: dict.fromkeys(EVIDENCE_PARTS, 0) for slug in self.order}
         # (label, weights) pairs, kept so the explanation can name the member's own answers.
         self.talks = self._read(audit.talks)
+        self.topics = frozenset(signal.label.strip() for signal in audit.talks if signal.topic)
         self.companies = self._read(audit.companies)
         self.curiosity = self._read(audit.problems) + self._read(audit.reading)
         self.company_labels = _unique(label for label, _ in self.companies)
@@ -256,7 +268,7 @@ def _explain_overlap(ev: _Evidence, recommended: list[str], overlap: list[str]) 
         companies = ev.supporting(ev.companies, slug)
         where = join_words(companies) or "the companies you picked"
         sentences += [
-            f"You finished {_talk_phrase(talks)} and want to work at {where}, "
+            f"You finished {_talk_phrase(talks, ev.topics)} and want to work at {where}, "
             f"which {_agrees(companies, 'hires', 'hire')} deep {ev.names[slug]} roles.",
             _curiosity_sentence(ev, slug),
             _breakdown(ev, slug),
@@ -276,7 +288,7 @@ def _explain_talks(ev: _Evidence, recommended: list[str]) -> list[str]:
     for slug in recommended:
         talks = ev.supporting(ev.talks, slug)
         sentences += [
-            f"You finished {_talk_phrase(talks)}, which points to {ev.names[slug]}.",
+            f"You finished {_talk_phrase(talks, ev.topics)}, which points to {ev.names[slug]}.",
             _curiosity_sentence(ev, slug),
         ]
     labels, hired_for = ev.company_labels, ev.in_order(ev.company_tracks)

@@ -63,7 +63,7 @@ def test_a_successful_log_in_of_another_account_clears_nothing_of_the_victims(
         xavier = log_in(client, "xavier", "xaviers-own-password-1")
         client.post("/accounts/logout/")
         if _round == 0:
-            assert xavier.status_code == 302  # the reset it used to buy
+            assert xavier.status_code == 302  # another account's log-in resets nothing
 
     assert guessed == 10  # then every further guess is refused: 44 of 54
     assert refused == 44

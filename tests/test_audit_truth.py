@@ -167,7 +167,7 @@ def test_the_companies_can_be_filtered_keeping_what_was_ticked(client):
         step_url(audit, 4), {"q": "gle", "companies": ["palantir"]}, headers=htmx
     ).content.decode()
     labels = re.findall(r"<span>([^<]+)</span>", fragment)
-    assert labels[0] == "Palantir" and "Glean" in labels
+    assert labels[0] == "Palantir (the original)" and "Glean" in labels
     assert all("gle" in label.casefold() for label in labels[1:])
     assert 'value="palantir" checked' in fragment
     # Without JavaScript: the Filter button keeps the ticks (saved) and shows the matches.
@@ -322,7 +322,7 @@ def test_the_tab_title_follows_the_step_for_htmx(client):
 
 
 def test_one_time_promise_everywhere(client):
-    promise = "About two hours of honest thinking, in as many sittings as you like"
+    promise = "Block 2 hours: take them in as many sittings as you like"
     for url in ("/", reverse("audits:new")):
         assert promise in client.get(url).content.decode(), url
     for url in ("/", reverse("audits:new"), "/guide/"):
@@ -367,3 +367,19 @@ def test_a_visitors_result_starts_with_its_h1_and_offers_no_sign_up_for_the_pdf(
     keep = page[page.index('aria-label="Keep this result"') :][:800]
     assert "PDF" not in keep
     assert "Download as PDF" in page
+
+
+def test_the_note_states_its_limit_and_a_longer_paste_is_refused_not_cut(client):
+    audit = walk(client, until=0)
+    page = client.get(step_url(audit, 1)).content.decode()
+    assert "up to 500 characters" in page and "0 of 500 characters" in page
+    assert 'maxlength="500"' not in page  # the browser would cut a paste without a word
+
+    pasted = ("Hybrid search that kept missing acronyms. " * 17).strip()  # 713 characters
+    response = post_step(client, audit, 1, {"note": pasted, "action": "continue"})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ensure this value has at most 500 characters (it has 713)." in body
+    assert escape(pasted) in body
+    assert not audit.answers.filter(step=1).exists()

@@ -451,7 +451,7 @@ def test_result_is_json_serialisable_and_versioned():
             warnings=frozenset({"pay", "release_notes", "day_job", "trend"}),
         )
     )
-    assert result["version"] == SCORING_VERSION == 2
+    assert result["version"] == SCORING_VERSION == 3
     assert json.loads(json.dumps(result)) == result
     assert set(result) == {
         "version",
@@ -663,3 +663,15 @@ def test_the_sentence_about_points_says_what_the_scoring_does():
     # "a problem that points strongly can count as much as a talk": weight 3 here.
     assert retrieval["curiosity"] >= retrieval["talks"]
     assert "weigh most" not in sentence
+
+
+def test_a_talk_topic_is_a_talk_on_it_not_at_it():
+    topic = Signal(
+        "A customer case study: rolling an AI assistant out", {"forward-deployed": 1}, topic=True
+    )
+    result = score(audit(talks=[SIGIR, topic], companies=[GLEAN]))
+    text = text_of(result)
+    assert "at A customer case study" not in text
+    assert "a talk on “A customer case study: rolling an AI assistant out”" in text
+    assert "a talk at SIGIR" in text
+    assert result["version"] == SCORING_VERSION == 3

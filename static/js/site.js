@@ -43,6 +43,14 @@
   }
   document.addEventListener("htmx:responseError", saveFailed);
   document.addEventListener("htmx:sendError", saveFailed);
+  // A text with a limit shows how much of it is used as it is typed.
+  document.addEventListener("input", function (event) {
+    var id = event.target.getAttribute && event.target.getAttribute("data-counter");
+    var count = id ? document.getElementById(id) : null;
+    if (!count) { return; }
+    var used = event.target.value.length, limit = Number(count.getAttribute("data-limit"));
+    count.textContent = used + " of " + limit + " characters" + (used > limit ? ": " + (used - limit) + " too many" : "");
+  });
   document.addEventListener("htmx:historyRestore", function () {
     focusNewHeading(document.getElementById("main"));
   });

@@ -579,3 +579,76 @@ def test_the_username_taken_message_describes_the_username_field(
 
     expect(page.locator("#username-check")).to_contain_text("already exists")
     expect(field).to_have_accessible_description(re.compile("already exists"))
+
+
+LIVE_REGIONS = """() => [...document.querySelectorAll("[aria-live], [role=status], [role=alert]")]
+  .filter((el) => el.closest("main")).map((el) => el.textContent.trim().length)"""
+
+
+@pytest.mark.parametrize(
+    "path, target, act",
+    [
+        (
+            "/companies/",
+            "#company-matrix",
+            lambda page: page.select_option("#track-select", "voice"),
+        ),
+        ("/tracks/", "#track-results", lambda page: page.fill("#track-filter", "Glean")),
+    ],
+)
+def test_a_filter_announces_its_count_once_not_the_whole_list(
+    page, live_server, db, path, target, act
+):
+    """4.1.3: after filtering, one region with the new content (no copy nested in itself with
+    the same id), and what is read out is the count, not a table of 1,500 characters."""
+    page.goto(live_server.url + path)
+    act(page)
+    announcer = page.locator("#filter-announcer")
+    expect(announcer).to_have_text(re.compile(r"\d"))
+
+    assert page.locator(target).count() == 1
+    assert page.locator(f"{target} {target}").count() == 0
+    lengths = page.evaluate(LIVE_REGIONS)
+    assert lengths and max(lengths) < 80, lengths
+    act(page)  # the same again: still one region
+    assert page.locator(target).count() == 1
+
+
+def test_trend_dates_stay_whole_with_wider_text_spacing(
+    page, live_server, db, make_member, password
+):
+    """1.4.12: with WCAG's text spacing the rotated dates of My audits' trend keep their time
+    ("…19:04", not "…19:0")."""
+    member = make_member("ada")
+    from datetime import UTC, datetime
+
+    from audits.models import Audit
+
+    for answers, day in ((RETRIEVAL_ANSWERS, 27), (EVALS_ANSWERS, 28)):
+        audit = audit_until(member, 5, answers)
+        # The widest dates: two-digit days and hours.
+        wide = datetime(2026, 11, day, 19, 44, tzinfo=UTC)
+        Audit.objects.filter(pk=audit.pk).update(finished_at=wide)
+    browser_log_in(page, live_server.url, "ada", password)
+    page.evaluate(TEXT_SPACING)
+
+    chart = page.locator("svg.trend-chart").bounding_box()
+    dates = page.locator("svg.trend-chart .trend-date")
+    expect(dates).to_have_count(2)
+    for index in range(2):
+        box = dates.nth(index).bounding_box()
+        assert box["y"] >= chart["y"] - 0.5, (box, chart)
+
+
+def test_the_note_counts_its_characters_as_they_are_typed(page, live_server, db):
+    """3.3.2: the limit is stated and the count follows the typing (a paste is never cut)."""
+    from browser_helpers import answer_step, save_and_continue, start_audit
+
+    start_audit(page, live_server.url)
+    answer_step(page, 0)
+    save_and_continue(page, 0)
+    count = page.locator("#id_note-count")
+    expect(count).to_have_text("0 of 500 characters")
+    page.locator("textarea").fill("x" * 520)
+    expect(count).to_have_text("520 of 500 characters: 20 too many")
+    expect(page.locator("textarea")).to_have_value("x" * 520)
