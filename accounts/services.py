@@ -5,6 +5,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 
 from audits.exports import member_audit_counts, member_audits
+from logbook.exports import member_log
 from reminders.services import reminder_for
 
 
@@ -15,6 +16,7 @@ def member_data(user):
         "email": user.email,
         "date_joined": user.date_joined.isoformat(),
         "audits": member_audits(user),
+        "log": member_log(user),
     }
 
 
@@ -59,7 +61,7 @@ def end_other_sessions(sender, request, user, **kwargs):
 
 @transaction.atomic
 def delete_member(user):
-    """Delete an account and every personal row: audits, sessions on all devices, email
+    """Delete an account and every personal row: audits, log entries, sessions on all devices, email
     addresses, second factors, GitHub links (the last ones cascade with the user)."""
     end_sessions(user)
     user.delete()

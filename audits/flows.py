@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tracks.models import Track
 
-from . import scoring
+from . import evidence, scoring
 from .models import Audit, AuditAnswer
 from .plans import next_steps
 from .steps import LAST_STEP, read_answers
@@ -26,8 +26,19 @@ VISITOR_KEY = "audit_visitor_key"
 
 
 def start_audit(member, copy_from=None):
-    audit = Audit.objects.create(member=member)
-    copy_answers(copy_from, audit)
+    """A member's new audit: a retake starts from `copy_from`'s answers, a fresh one from what
+    their curiosity log holds (ticked, each saying so; all can be unticked)."""
+    if copy_from is not None:
+        audit = Audit.objects.create(member=member)
+        copy_answers(copy_from, audit)
+        return audit
+    found = evidence.member_evidence(member)
+    audit = Audit.objects.create(member=member, log_evidence=found)
+    if found:
+        AuditAnswer.objects.bulk_create(
+            AuditAnswer(audit=audit, step=number, data=data)
+            for number, data in evidence.prefilled_answers(found).items()
+        )
     return audit
 
 
@@ -182,6 +193,8 @@ def finish_audit(audit_id):
         result = scoring.score(audit_input)
         result["next_steps"] = next_steps(result, finished_talks=snapshot.get("talks", []))
         result["colours"] = {t.slug: [t.colour, t.symbol] for t in Track.objects.all()}
+        if audit.log_evidence:
+            result["log"] = evidence.compare_with_log(answers, audit.log_evidence, result)
         audit.status = Audit.Status.FINISHED
         audit.answers_snapshot = snapshot
         audit.result = result

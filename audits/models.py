@@ -179,6 +179,9 @@ class Audit(models.Model):
     result = models.JSONField(null=True, blank=True)
     scoring_version = models.PositiveSmallIntegerField(null=True, blank=True)
     top_tracks = models.CharField(max_length=200, blank=True)
+    # What the member's curiosity log held when the audit started (audits/evidence.py): it ticks
+    # the options it names, says so beside them, and the result tells logged from remembered.
+    log_evidence = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -28,8 +28,10 @@ class Reading:
 class StepForm(forms.Form):
     """A step's answers, stored in the shape of `cleaned_data` and shown again from it."""
 
-    def __init__(self, *args, stored=None, **kwargs):
+    def __init__(self, *args, stored=None, logged=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # {field: {value: {"count", "last"}}}: what the member's log says of each option.
+        self.logged = logged or {}
         self.load_choices()
         if stored and not self.is_bound:
             self.initial = self.known_values(stored)
@@ -110,6 +112,7 @@ class StepForm(forms.Form):
             "value": value,
             "label": label,
             "checked": str(value) in selected,
+            "logged": self.logged.get(bound.name, {}).get(str(value)),
             "id": f"{bound.auto_id}-{slugify(str(value))}",
             "ours": value in getattr(bound.field, "editorial_values", ()),
         }
@@ -310,6 +313,11 @@ class TalksForm(QuestionsForm):
         )
 
 
+def talk_key(conference_slug, session):
+    """The choice of step 4 that stands for one session of a conference."""
+    return f"{conference_slug}:{slugify(session) or 'talk'}"
+
+
 def conference_talks():
     """{conference name: {choice key: (label, label with the conference, track slugs)}}, in
     alphabetical order: one choice per session of a conference, whatever tracks list it."""
@@ -320,7 +328,7 @@ def conference_talks():
     for name, note, conference_slug, session, track_slug in sessions:
         conference = f"{name} ({note})" if note else name  # "GTC (NVIDIA)", as the chapter has it
         talks = grouped.setdefault(conference, {})
-        key = f"{conference_slug}:{slugify(session) or 'talk'}"
+        key = talk_key(conference_slug, session)
         if key not in talks:
             talks[key] = [session, set()]
         talks[key][1].add(track_slug)

@@ -18,7 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, exports, flows, reports, shares, stored_pdfs
+from tracks.changes import catalogue_changes
+from tracks.models import Track
+
+from . import charts, evidence, exports, flows, reports, shares, stored_pdfs
 from .client_address import client_address
 from .models import Audit
 from .steps import LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
@@ -41,6 +44,8 @@ VISITOR_DRAFTS_PER_HOUR = 10
 SHARE_LINKS_PER_HOUR = 10
 # What a step posted while logged out held, kept in the session until its owner logs in again.
 UNSAVED_STEP_KEY = "audits:unsaved-step"
+# Catalogue changes shown since an audit, newest first.
+CHANGES_SHOWN = 20
 
 
 def audit_owner(request):
@@ -214,7 +219,11 @@ def finished_redirect(request, audit):
 def step_context(request, audit, number, form=None, query=""):
     stored = audit.answers.filter(step=number).values_list("data", flat=True).first()
     options = {"query": query} if number == STEP_BY_KEY["companies"].number else {}
-    form = form or step_form(number, stored=stored or {}, **options)
+    logged = evidence.logged_on_step(audit.log_evidence, STEPS[number].key)
+    if form is None:
+        form = step_form(number, stored=stored or {}, logged=logged, **options)
+    else:
+        form.logged = logged
     return {
         "audit": audit,
         "step": STEPS[number],
@@ -222,6 +231,8 @@ def step_context(request, audit, number, form=None, query=""):
         "total": TOTAL_STEPS,
         "form": form,
         "minutes_spent": audit.seconds_spent // 60,
+        "logged": logged,
+        "unmatched": evidence.unmatched_on_step(audit.log_evidence, STEPS[number].key),
     }
 
 
@@ -244,7 +255,8 @@ def render_company_choices(request, audit, number):
     if number != STEP_BY_KEY["companies"].number:
         raise Http404("No such list.")
     ticked = {"companies": request.GET.getlist("companies")}
-    form = step_form(number, stored=ticked, query=request.GET.get("q", ""))
+    logged = evidence.logged_on_step(audit.log_evidence, "companies")
+    form = step_form(number, stored=ticked, query=request.GET.get("q", ""), logged=logged)
     response = render(
         request, "audits/step.html#company-choices", {"form": form, "set": form.fieldsets()[0]}
     )
@@ -264,12 +276,27 @@ def result(request, audit_id):
 
 def render_result(request, audit, status=200, template="audits/result.html", **extra):
     context = reports.report_context(audit)
+    if template == "audits/result.html":
+        context["since"] = changes_since(audit)
     if request.user.is_authenticated and template == "audits/result.html":
         link = audit.share_links.filter(revoked_at=None).first()
         context["share_link"] = link
         context["share_url"] = request.build_absolute_uri(link.get_absolute_url()) if link else ""
     context.update(extra)
     return render(request, template, context, status=status)
+
+
+def changes_since(audit):
+    """What curators changed in the audit's recommended tracks since it was finished, newest
+    first (a fixed number of queries), with the tracks' names as the result gave them."""
+    slugs = (audit.result or {}).get("recommended", [])
+    ids = list(Track.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+    changes = catalogue_changes(tracks=ids, since=audit.finished_at, limit=CHANGES_SHOWN)
+    return {
+        "audit": audit,
+        "names": (audit.result or {}).get("recommended_names", []),
+        "changes": changes if ids else [],
+    }
 
 
 @never_cache
@@ -419,6 +446,9 @@ def history(request):
                 )
             ),
             "last_finished": trend_ids[0] if trend_ids else None,
+            "since": changes_since(finished.only("id", "finished_at", "result").first())
+            if trend_ids
+            else None,
         },
     )
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tracks",
     "audits",
+    "logbook",
     "accounts",
     "reminders",
 ]
@@ -384,6 +385,10 @@ PERMISSIONS_POLICY = (
 )
 
 # No form of the site comes near this; nginx (deploy/nginx.conf) refuses the same size.
+# The member's curiosity log, as a new audit reads it (audits/evidence.py): a function of the
+# member giving the evidence, named here because the log's app reads the audit's, not the reverse.
+AUDIT_EVIDENCE = "logbook.evidence.evidence_for_audit"
+
 MAX_REQUEST_BYTES = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 

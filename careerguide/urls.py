@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audits/", include("audits.urls")),
     path("reminders/", include("reminders.urls")),
+    path("log/", include("logbook.urls")),
     # A member's result, shared by a private link they can revoke.
     path("r/<str:token>/", audit_views.shared_result, name="shared_result"),
     path("admin/", admin.site.urls),

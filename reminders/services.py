@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Audit
+from logbook.models import Entry
 
 from .models import Reminder, ReminderSend
 
@@ -203,6 +204,9 @@ def reminder_message(reminder, address):
         .first()
     )
     unsubscribe = unsubscribe_url(reminder)
+    entries = Entry.objects.filter(member=member)
+    if last is not None:
+        entries = entries.filter(created_at__gt=last.finished_at)
     context = {
         "member": member,
         "reminder": reminder,
@@ -210,6 +214,9 @@ def reminder_message(reminder, address):
         "last": last,
         "retake_url": absolute(reverse("audits:new")),
         "history_url": absolute(reverse("audits:history")),
+        # What the member logged since: the retake starts from it.
+        "log_count": entries.count(),
+        "log_url": absolute(reverse("logbook:log")),
         "settings_url": absolute(reverse("reminders:settings")),
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,

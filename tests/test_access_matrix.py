@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from audits.models import Audit, AuditAnswer
+from logbook.models import Entry
 from tracks.models import QuickCheckQuestion
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -77,6 +78,8 @@ EXPECTED = {
     "tracks:conference_list": everyone(200),
     "tracks:project_list": everyone(200),
     "tracks:guide": everyone(200),
+    "tracks:feed": everyone(200),  # the catalogue's changes (Atom), the same for everyone
+    "tracks:track_feed": everyone(200),
     "tracks:quick_check_answer": everyone(400),  # no ?answer= given: a bad request, for anyone
     "healthz": everyone(200),
     "readyz": everyone(200),
@@ -160,6 +163,13 @@ EXPECTED = {
     "reminders:unsubscribe": everyone(400),
     "audits:retake": members_only(405),  # POST only, refused before the audit is looked up
     "audits:delete": owner_only(200),  # the confirmation page
+    # The curiosity log: a member's own; another's entry is a 404, whoever asks.
+    "logbook:log": members_only(),
+    "logbook:export_csv": members_only(),
+    "logbook:import_csv": members_only(405),  # POST only
+    "logbook:quick": everyone(405),  # POST only
+    "logbook:edit": {**owner_only(200), "visitor": "302 account_login"},
+    "logbook:delete": {**owner_only(200), "visitor": "302 account_login"},
     # Admin: staff with a second factor only (the curator and superuser here have one);
     # everybody else is sent to its log-in, which sends them on (tests/test_account_mfa.py).
     "admin:index": {
@@ -182,6 +192,7 @@ REGEX_KWARGS = {
 SLUGS = {
     "tracks:track_detail": "retrieval",
     "tracks:company_detail": "glean",
+    "tracks:track_feed": "retrieval",
 }
 
 
@@ -253,11 +264,18 @@ def world(django_db_setup, django_db_blocker):
             draft = audit_until(owner, 0)
             # The other member has audits of their own, so a 404 is not just "you have no audits".
             audit_until(other, 5)
+            entry = Entry.objects.create(member=owner, kind="reading", title="A post on evals")
             users = {"visitor": None, "owner": owner, "other": other, "curator": curator}
             users["superuser"] = superuser
             # One client for every role, logged in as each in turn: building a client's handler
             # costs more than the requests (whitenoise scans the static files).
-            yield {"client": Client(), "users": users, "finished": finished, "draft": draft}
+            yield {
+                "client": Client(),
+                "users": users,
+                "finished": finished,
+                "draft": draft,
+                "entry": entry,
+            }
             transaction.set_rollback(True)
 
 
@@ -274,6 +292,8 @@ def concrete_url(name, params, world, audit="finished"):
     for param in params:
         if param == "audit_id":
             kwargs[param] = world[audit].id
+        elif param == "entry_id":
+            kwargs[param] = world["entry"].pk
         elif param == "step":
             kwargs[param] = 0
         elif param == "slug" and name == "tracks:quick_check_answer":

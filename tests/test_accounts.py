@@ -371,7 +371,7 @@ def test_my_data_downloads_as_json_with_all_my_audits(
     stranger = django_user_model.objects.create_user(username="eve", password=PASSWORD)
     Audit.objects.create(member=stranger)
 
-    with django_assert_num_queries(4):  # session, user, audits, their answers
+    with django_assert_num_queries(5):  # session, user, audits, their answers, the log
         response = member_client.get(reverse("account_data"))
 
     assert response.status_code == 200

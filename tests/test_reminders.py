@@ -179,6 +179,21 @@ def test_a_due_reminder_sends_one_mail_with_both_parts_and_unsubscribe_headers(a
     assert unsubscribe in html
 
 
+def test_the_reminder_counts_the_log_entries_since_the_last_audit(ada, db):
+    from logbook.models import Entry
+
+    Entry.objects.create(member=ada, kind="reading", title="Before the audit")
+    audit_until(ada, LAST_STEP)
+    Entry.objects.bulk_create(Entry(member=ada, kind="talk", title=f"Talk {i}") for i in range(3))
+    due_reminder(ada)
+    scheduler()
+    message = mail.outbox[0]
+    assert "Your curiosity log has 3 entries since your last audit" in message.body
+    assert "http://127.0.0.1:8000/log/" in message.body
+    html, _ = message.alternatives[0]
+    assert "<strong>3 entries</strong>" in html and 'href="http://127.0.0.1:8000/log/"' in html
+
+
 def test_running_the_scheduler_twice_sends_each_reminder_once(ada, other_member):
     due_reminder(ada)
     due_reminder(verify(other_member), due_on=date(2027, 11, 1))

@@ -1,12 +1,15 @@
 from django.urls import path
 
 from . import views
+from .feeds import CatalogueFeed, TrackFeed
 
 app_name = "tracks"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tracks/", views.track_list, name="track_list"),
     path("tracks/<slug:slug>/", views.track_detail, name="track_detail"),
+    path("tracks/<slug:slug>/feed/", TrackFeed(), name="track_feed"),
+    path("feed/", CatalogueFeed(), name="feed"),
     path("companies/", views.company_list, name="company_list"),
     path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
     path("conferences/", views.conference_list, name="conference_list"),

@@ -314,6 +314,24 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     page.get_by_role("button", name="Stop my reminders").click()
     expect(page.get_by_role("heading", name="You're unsubscribed")).to_be_visible()
     scan("unsubscribed")
+    # The curiosity log: empty, refused, one tap on a catalogue page (confirmed in place), kept.
+    page.goto(base + "/log/")
+    scan("log, empty")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    scan("log, errors")
+    page.goto(base + "/tracks/retrieval/")
+    scan("track, member")
+    page.get_by_role("button", name="I finished this talk: SIGIR", exact=True).click()
+    expect(page.locator(".log-quick-done")).to_be_visible()
+    scan("track, talk logged")
+    page.goto(base + "/log/")
+    scan("log, one entry")
+    page.get_by_role("link", name="Edit “SIGIR”").click()
+    scan("log, edit an entry")
+    page.goto(base + "/log/")
+    page.get_by_role("link", name="Delete “SIGIR”").click()
+    scan("log, delete an entry")
     # Every account page of the member's.
     for name, path in MEMBER_ACCOUNT_PAGES.items():
         page.goto(base + path)
@@ -344,7 +362,7 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     page.get_by_text("Scores as a table").press("Enter")
     scan("shared result")
 
-    assert len(scan.scanned) == 60, scan.scanned
+    assert len(scan.scanned) == 67, scan.scanned
     assert not scan.problems, (
         f"{len(scan.problems)} accessibility problems on {len(scan.scanned)} pages:\n"
         + "\n".join(scan.problems)

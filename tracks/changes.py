@@ -1,0 +1,201 @@
+"""What curators changed in the catalogue, read from its history (django-simple-history): the
+companies, conferences, sessions and projects added, renamed or removed, for the whole catalogue
+or some tracks, newest first. Only what changed and when: never who changed it.
+
+The seed content's own rows (change reason "seed_content") are where the history starts, not
+changes. A fixed number of queries, whatever the length of the history.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+
+from .models import Company, CompanyTrack, Conference, ConferenceTrack, Project, ProjectTrack, Track
+
+SEED = "seed_content"
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str  # unique and stable: the history row
+    when: datetime
+    title: str
+    summary: str
+    url: str
+
+
+def recent(model, since=None, limit=LIMIT, **filters):
+    rows = model.history.exclude(history_change_reason=SEED).filter(**filters)
+    if since is not None:
+        rows = rows.filter(history_date__gt=since)
+    return list(rows.order_by("-history_date", "-history_id")[:limit])
+
+
+def names(model, ids):
+    """{id: name} as the history last had it: removed rows keep theirs."""
+    found = {}
+    for row in model.history.filter(id__in=set(ids)).order_by("id", "-history_date"):
+        found.setdefault(row.id, row.name)
+    return found
+
+
+def former_names(model, rows):
+    """{history_id: the name before this change} for the edits among `rows` (one query)."""
+    edits = [row for row in rows if row.history_type == "~"]
+    if not edits:
+        return {}
+    earlier = {}
+    for row in model.history.filter(id__in={r.id for r in edits}).order_by("history_date"):
+        earlier.setdefault(row.id, []).append(row)
+    before = {}
+    for row in edits:
+        older = [r for r in earlier[row.id] if r.history_date < row.history_date]
+        if older:
+            before[row.history_id] = older[-1].name
+    return before
+
+
+def listed_changes(model, label, rows, url):
+    """Companies, conferences, projects: added, renamed, edited, removed."""
+    before = former_names(model, rows)
+    changes = []
+    for row in rows:
+        if row.history_type == "+":
+            title = f"{label} added: {row.name}"
+        elif row.history_type == "-":
+            title = f"{label} removed: {row.name}"
+        elif before.get(row.history_id, row.name) != row.name:
+            title = f"{label} renamed: {before[row.history_id]} → {row.name}"
+        else:
+            title = f"{label} details updated: {row.name}"
+        changes.append(
+            Change(
+                f"{model._meta.model_name}-{row.history_id}",
+                row.history_date,
+                title,
+                title + ".",
+                url(row),
+            )
+        )
+    return changes
+
+
+def listing_changes(model, rows, item_names, track_names, describe, url):
+    """A company, session or project listed under a track, or no longer."""
+    changes = []
+    for row in rows:
+        track = track_names.get(row.track_id, "a track")
+        item = describe(row, item_names)
+        if row.history_type == "+":
+            title = f"{item}: now listed under {track}"
+        elif row.history_type == "-":
+            title = f"{item}: no longer listed under {track}"
+        else:
+            title = f"{item}: its listing under {track} was updated"
+        changes.append(
+            Change(
+                f"{model._meta.model_name}-{row.history_id}",
+                row.history_date,
+                title,
+                title + ".",
+                url(row),
+            )
+        )
+    return changes
+
+
+def catalogue_changes(tracks=None, since=None, limit=LIMIT):
+    """The newest changes (at most `limit`), of the whole catalogue or of `tracks` (ids): their
+    own pages, and the companies, sessions and projects listed under them."""
+    scope = {"track_id__in": tracks} if tracks is not None else {}
+    hiring = recent(CompanyTrack, since, limit, **scope)
+    sessions = recent(ConferenceTrack, since, limit, **scope)
+    listings = recent(ProjectTrack, since, limit, **scope)
+    if tracks is None:
+        companies = recent(Company, since, limit)
+        conferences = recent(Conference, since, limit)
+        projects = recent(Project, since, limit)
+        own = recent(Track, since, limit)
+    else:
+        # Renames of what is listed under these tracks, as the history lists it.
+        companies = recent(
+            Company,
+            since,
+            limit,
+            history_type="~",
+            id__in=CompanyTrack.history.filter(**scope).values("company_id"),
+        )
+        conferences = recent(
+            Conference,
+            since,
+            limit,
+            history_type="~",
+            id__in=ConferenceTrack.history.filter(**scope).values("conference_id"),
+        )
+        projects = recent(
+            Project,
+            since,
+            limit,
+            history_type="~",
+            id__in=ProjectTrack.history.filter(**scope).values("project_id"),
+        )
+        own = recent(Track, since, limit, id__in=tracks)
+    track_names = names(Track, [r.track_id for r in hiring + sessions + listings])
+    company_names = names(Company, [r.company_id for r in hiring])
+    conference_names = names(Conference, [r.conference_id for r in sessions])
+    project_names = names(Project, [r.project_id for r in listings])
+
+    def track_url(row):
+        return (
+            reverse("tracks:track_detail", args=[row.slug])
+            if row.history_type != "-"
+            else "/tracks/"
+        )
+
+    changes = [
+        *listed_changes(
+            Company,
+            "Company",
+            companies,
+            lambda r: (
+                reverse("tracks:company_detail", args=[r.slug])
+                if r.history_type != "-"
+                else reverse("tracks:company_list")
+            ),
+        ),
+        *listed_changes(
+            Conference, "Conference", conferences, lambda r: reverse("tracks:conference_list")
+        ),
+        *listed_changes(Project, "Project", projects, lambda r: reverse("tracks:project_list")),
+        *listed_changes(Track, "Track", own, track_url),
+        *listing_changes(
+            CompanyTrack,
+            hiring,
+            company_names,
+            track_names,
+            lambda r, n: n.get(r.company_id, "A company"),
+            lambda r: reverse("tracks:company_list"),
+        ),
+        *listing_changes(
+            ConferenceTrack,
+            sessions,
+            conference_names,
+            track_names,
+            lambda r, n: " — ".join(
+                p for p in (n.get(r.conference_id, "A conference"), r.session) if p
+            ),
+            lambda r: reverse("tracks:conference_list"),
+        ),
+        *listing_changes(
+            ProjectTrack,
+            listings,
+            project_names,
+            track_names,
+            lambda r, n: n.get(r.project_id, "A project"),
+            lambda r: reverse("tracks:project_list"),
+        ),
+    ]
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]
