@@ -50,9 +50,10 @@ serve: install
 	PORT=$(PORT) deploy/serve.sh
 
 # Load benchmark on PostgreSQL (own database careerguide_bench) through nginx and gunicorn with
-# wrk, 8 to 13 min on two cores; writes docs/PERFORMANCE.md. Sizes and durations: BENCH_*
-# variables, see bench/run.py.
+# wrk and Locust; writes docs/PERFORMANCE.md. Sizes and durations: BENCH_* variables, see
+# bench/run.py.
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/run.py
 
 lint: install

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracks.admin import LabeledInline
+from tracks.admin import ORIGIN, LabeledInline, SignsEditorial
 
 from .models import Audit, AuditAnswer, Option, OptionWeight, Question
 from .steps import TOTAL_STEPS
@@ -38,6 +38,7 @@ class ProtectAnswered:
 
 class OptionWeightInline(LabeledInline):
     model = OptionWeight
+    fields = ["track", "weight", "origin"]
     autocomplete_fields = ["track"]
 
 
@@ -48,7 +49,7 @@ class OptionInline(LabeledInline):
     can_delete = False
 
     def get_fields(self, request, obj=None):
-        fields = ["order", "key", "label", "published"]
+        fields = ["order", "key", "label", "published", "origin"]
         if obj is None or obj.step == Question.Step.REFLECTION:
             fields.insert(3, "warning")
         return fields
@@ -64,12 +65,28 @@ class OptionInline(LabeledInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ProtectAnswered, SimpleHistoryAdmin):
-    list_display = ["prompt", "member_step", "order", "allows_multiple", "published"]
-    list_filter = ["step", "published"]
+class QuestionAdmin(ProtectAnswered, SignsEditorial, SimpleHistoryAdmin):
+    list_display = ["prompt", "member_step", "order", "allows_multiple", "published", "origin"]
+    list_filter = ["origin", "step", "published"]
     search_fields = ["prompt", "options__label"]
     prepopulated_fields = {"slug": ["prompt"]}
-    fields = ["step", "order", "prompt", "slug", "help_text", "allows_multiple", "published"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "step",
+                    "order",
+                    "prompt",
+                    "slug",
+                    "help_text",
+                    "allows_multiple",
+                    "published",
+                ]
+            },
+        ),
+        ORIGIN,
+    ]
     inlines = [OptionInline]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -85,15 +102,15 @@ class QuestionAdmin(ProtectAnswered, SimpleHistoryAdmin):
 
 
 @admin.register(Option)
-class OptionAdmin(ProtectAnswered, SimpleHistoryAdmin):
-    list_display = ["label", "question", "weights_summary", "warning", "published"]
-    list_filter = ["question__step", "published", "question", "warning"]
+class OptionAdmin(ProtectAnswered, SignsEditorial, SimpleHistoryAdmin):
+    list_display = ["label", "question", "weights_summary", "warning", "published", "origin"]
+    list_filter = ["origin", "question__step", "published", "question", "warning"]
     search_fields = ["label", "key"]
     list_select_related = ["question"]
     inlines = [OptionWeightInline]
 
     def get_fields(self, request, obj=None):
-        fields = ["question", "order", "key", "label", "published"]
+        fields = ["question", "order", "key", "label", "published", *ORIGIN[1]["fields"]]
         if obj is None or obj.question.step == Question.Step.REFLECTION:
             fields.insert(4, "warning")
         return fields

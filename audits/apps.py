@@ -10,8 +10,10 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import checks  # noqa: F401  (registers the content check)
-        from . import client_address  # noqa: F401  (registers the proxy count's deploy check)
+        from . import (
+            checks,  # noqa: F401  (registers the content check)
+            client_address,  # noqa: F401  (registers the proxy count's deploy check)
+        )
         from .flows import claim_visitor_audits
 
         # allauth sends user_logged_in on every way in (password, email, GitHub, and the

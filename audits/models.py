@@ -9,15 +9,16 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from tracks.models import NaturalKeyManager, Track
+from tracks.models import NaturalKeyManager, Sourced, Track
 
 
-class Question(models.Model):
+class Question(Sourced):
     """A question of steps 2, 3 (curiosity), 4 (talk topics beside the catalogue's conference
     sessions) or 6 (reflection), as members count steps; its options carry the weights.
 
-    The questions, options and weights are editorial: the chapter names the questions of the
-    audit, not these options or their weights.
+    Each carries its origin (tracks.models.Sourced): the chapter names the questions of the
+    audit and some of their examples; the other options, the talk topics, the reflection
+    questions and every weight are editorial.
     """
 
     # Stored 0-based like audits/steps.py; labeled as members number them: "Step 2".
@@ -61,7 +62,7 @@ class Question(models.Model):
         return (self.slug,)
 
 
-class Option(models.Model):
+class Option(Sourced):
     class Warning(models.TextChoices):
         PAY = "pay", "Pay is the main draw"
         RELEASE_NOTES = "release_notes", "No appetite for weekly release notes"
@@ -99,6 +100,7 @@ class Option(models.Model):
         return self.label
 
     def clean(self):
+        super().clean()
         if self.warning and self.question_id and self.question.step != Question.Step.REFLECTION:
             raise ValidationError({"warning": "Only reflection answers (step 6) raise warnings."})
 
@@ -108,7 +110,7 @@ class Option(models.Model):
     natural_key.dependencies = ["audits.question"]
 
 
-class OptionWeight(models.Model):
+class OptionWeight(Sourced):
     option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="weights")
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="option_weights")
     weight = models.PositiveSmallIntegerField(
@@ -259,3 +261,23 @@ class ShareLink(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class AuditPdf(models.Model):
+    """A finished audit's PDF, made once by the task worker (audits.tasks) and kept here, so a
+    request only ever serves it. `made_for` is the scoring version and the release it is made
+    for: a deploy or a rescore makes it again. `body` is empty until the worker has made it."""
+
+    audit = models.OneToOneField(
+        Audit, on_delete=models.CASCADE, primary_key=True, related_name="pdf"
+    )
+    made_for = models.CharField(max_length=200)
+    body = models.BinaryField(null=True, editable=False)
+    requested_at = models.DateTimeField()
+    made_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "audit PDF"
+
+    def __str__(self):
+        return f"PDF of {self.audit_id} ({'made' if self.made_at else 'being made'})"

@@ -66,6 +66,13 @@ class StepForm(forms.Form):
         member goes back, so nothing they ticked or typed is lost."""
         return self.known_values(self.data, getlist=self.data.getlist)
 
+    def marks_editorial(self):
+        """Whether a question or an option of this step is careerguide's, marked "ours"."""
+        return any(
+            getattr(f, "editorial", False) or getattr(f, "editorial_values", None)
+            for f in self.fields.values()
+        )
+
     def fieldsets(self):
         """Each field with its choices grouped and marked, ready for the step template."""
         sets = []
@@ -82,6 +89,7 @@ class StepForm(forms.Form):
                     "choice": True,
                     "multiple": isinstance(bound.field, forms.MultipleChoiceField),
                     "groups": self.groups(bound, selected),
+                    "ours": getattr(bound.field, "editorial", False),
                 }
             )
         return sets
@@ -103,6 +111,7 @@ class StepForm(forms.Form):
             "label": label,
             "checked": str(value) in selected,
             "id": f"{bound.auto_id}-{slugify(str(value))}",
+            "ours": value in getattr(bound.field, "editorial_values", ()),
         }
 
 
@@ -175,6 +184,12 @@ class QuestionsForm(StepForm):
                 )
             form_field.label = question.prompt
             form_field.help_text = question.help_text
+            # Marked "ours" on the step: careerguide's questions, and our options under the
+            # chapter's questions (a question of ours is marked once, not on each option).
+            form_field.editorial = question.is_editorial
+            form_field.editorial_values = (
+                set() if question.is_editorial else {o.key for o in options if o.is_editorial}
+            )
             self.fields[question.slug] = form_field
 
     @classmethod
@@ -299,10 +314,11 @@ def conference_talks():
     """{conference name: {choice key: (label, label with the conference, track slugs)}}, in
     alphabetical order: one choice per session of a conference, whatever tracks list it."""
     sessions = ConferenceTrack.objects.filter(track__published=True).values_list(
-        "conference__name", "conference__slug", "session", "track__slug"
+        "conference__name", "conference__note", "conference__slug", "session", "track__slug"
     )
     grouped = {}
-    for conference, conference_slug, session, track_slug in sessions:
+    for name, note, conference_slug, session, track_slug in sessions:
+        conference = f"{name} ({note})" if note else name  # "GTC (NVIDIA)", as the chapter has it
         talks = grouped.setdefault(conference, {})
         key = f"{conference_slug}:{slugify(session) or 'talk'}"
         if key not in talks:
@@ -322,6 +338,11 @@ def conference_talks():
     return ordered
 
 
+def listed_name(company):
+    """A company as the chapter lists it, with its note: "Palantir (the original)"."""
+    return f"{company.name} ({company.note})" if company.note else company.name
+
+
 class CompaniesForm(StepForm):
     companies = forms.MultipleChoiceField(
         label="Companies you would most like to work at",
@@ -334,7 +355,7 @@ class CompaniesForm(StepForm):
         super().__init__(*args, **kwargs)
 
     def load_choices(self):
-        companies = Company.objects.values_list("slug", "name")
+        companies = [(c.slug, listed_name(c)) for c in Company.objects.only("slug", "name", "note")]
         self.fields["companies"].choices = sorted(companies, key=lambda c: c[1].casefold())
 
     def groups(self, bound, selected):
@@ -360,11 +381,11 @@ class CompaniesForm(StepForm):
         return Reading(
             evidence={
                 "companies": tuple(
-                    scoring.Signal(c.name, {h.track.slug: 1 for h in c.hiring.all()})
+                    scoring.Signal(listed_name(c), {h.track.slug: 1 for h in c.hiring.all()})
                     for c in companies
                 )
             },
-            snapshot={"companies": [c.name for c in companies]},
+            snapshot={"companies": [listed_name(c) for c in companies]},
         )
 
 
@@ -392,6 +413,8 @@ class Step:
     form_class: type
     # (snapshot key, label) of each answer line in the result and in compare.
     answers: tuple = ()
+    # The whole step is careerguide's, not one of the chapter's questions: marked "ours".
+    ours: bool = False
 
     @property
     def position(self):
@@ -409,6 +432,7 @@ STEPS = [
         "Two quick facts first: they decide whether this is the moment to specialize at all.",
         ContextForm,
         (("years_label", "Years as an AI engineer"), ("tried", "Areas tried")),
+        ours=True,
     ),
     Step(
         1,

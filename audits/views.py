@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F
@@ -19,10 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from . import charts, exports, flows, shares
+from . import charts, exports, flows, reports, shares, stored_pdfs
 from .client_address import client_address
 from .models import Audit
-from .steps import ANSWER_LINES, LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
+from .steps import LAST_STEP, STEP_BY_KEY, STEPS, TOTAL_STEPS, step_form
 
 HISTORY_PAGE_SIZE = 20
 # What My audits shows of each audit: the history query reads these fields alone.
@@ -42,7 +41,6 @@ VISITOR_DRAFTS_PER_HOUR = 10
 SHARE_LINKS_PER_HOUR = 10
 # What a step posted while logged out held, kept in the session until its owner logs in again.
 UNSAVED_STEP_KEY = "audits:unsaved-step"
-PDF_CACHE_SECONDS = 7 * 24 * 3600  # as long as the report's fragment
 
 
 def audit_owner(request):
@@ -265,41 +263,13 @@ def result(request, audit_id):
 
 
 def render_result(request, audit, status=200, template="audits/result.html", **extra):
-    context = {
-        "audit": audit,
-        "picks": picks(audit.result),
-        "result": audit.result,
-        "answers": audit.answers_snapshot,
-        "answer_rows": answer_rows(audit.answers_snapshot or {}),
-        "chart": charts.score_chart(audit.result),
-    }
+    context = reports.report_context(audit)
     if request.user.is_authenticated and template == "audits/result.html":
         link = audit.share_links.filter(revoked_at=None).first()
         context["share_link"] = link
         context["share_url"] = request.build_absolute_uri(link.get_absolute_url()) if link else ""
     context.update(extra)
     return render(request, template, context, status=status)
-
-
-def answer_rows(snapshot):
-    """(label, the answers as a list, key) for each answer line of the steps."""
-    rows = []
-    for key, label in ANSWER_LINES:
-        value = snapshot.get(key) or []
-        rows.append((label, value if isinstance(value, list) else [value], key))
-    return rows
-
-
-def picks(result):
-    colours = result.get("colours", {})
-    return [
-        {
-            "name": name,
-            "colour": colours.get(slug, charts.DEFAULT_COLOUR)[0],
-            "symbol": colours.get(slug, charts.DEFAULT_COLOUR)[1],
-        }
-        for slug, name in zip(result["recommended"], result["recommended_names"], strict=False)
-    ]
 
 
 @never_cache
@@ -312,19 +282,26 @@ def result_print(request, audit_id):
 @never_cache
 @require_GET
 def result_pdf(request, audit_id):
-    """The print page as a PDF file (WeasyPrint), the same report the browser prints."""
+    """The audit's PDF as a file, once the task worker has made it; until then, the page that
+    says it is being made. A request never renders a PDF."""
     audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
-    # A finished audit never changes and a render costs a few tenths of a second: keep it.
-    key = f"audit-pdf:{audit.pk}:{audit.scoring_version}"
-    body = caches["pages"].get(key)
-    if body is None:
-        # WeasyPrint takes over a second to import: only a process that renders a PDF pays it.
-        from . import pdf
+    made = stored_pdfs.made_pdf(audit)
+    if made is None:
+        return redirect("audits:pdf", audit.id)
+    return audit_download(made.body, "application/pdf", audit, audit.finished_at, "pdf")
 
-        page = render_result(request, audit, template="audits/print.html")
-        body = pdf.render_pdf(page.content.decode(), base_url=request.build_absolute_uri("/"))
-        caches["pages"].set(key, body, PDF_CACHE_SECONDS)
-    return audit_download(body, "application/pdf", audit, audit.finished_at, "pdf")
+
+@never_cache
+@require_GET
+def pdf_status(request, audit_id):
+    """Whether the audit's PDF is ready: htmx asks again every two seconds until it is (the
+    status partial), and without JavaScript the page offers a link to look again."""
+    audit = owned_audit(request, audit_id, status=Audit.Status.FINISHED)
+    ready = stored_pdfs.made_pdf(audit) is not None
+    template = "audits/pdf.html#status" if request.htmx else "audits/pdf.html"
+    response = render(request, template, {"audit": audit, "ready": ready})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def audit_download(body, content_type, audit, day, extension):
@@ -373,7 +350,7 @@ def shared_result(request, token):
         "audits/shared.html",
         {
             "audit": audit,
-            "picks": picks(audit.result),
+            "picks": reports.picks(audit.result),
             "result": audit.result,
             "chart": charts.score_chart(audit.result),
             "share_url": request.build_absolute_uri(),

@@ -159,7 +159,8 @@ def score_answers(answers, colours=None, next_steps_cache=None):
     audit_input, snapshot = read_answers(answers)
     result = scoring.score(audit_input)
     runner_up = (result["runner_up"] or {}).get("slug")
-    key = (tuple(result["recommended"]), runner_up, tuple(snapshot.get("talks", [])))
+    stage = result["stage"]["code"]  # the first year's plan is a generalist's
+    key = (tuple(result["recommended"]), runner_up, stage, tuple(snapshot.get("talks", [])))
     if key not in next_steps_cache:
         next_steps_cache[key] = plans.next_steps(result, snapshot.get("talks", []))
     result["next_steps"] = next_steps_cache[key]

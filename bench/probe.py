@@ -7,7 +7,8 @@ or bench/data.py) with production settings, calling the Django test client in th
 server, no load generator, so it shows where a page's own time goes. Queries are counted with
 CaptureQueriesContext on a full render, and CPU is time.process_time() per request, the cache
 cleared before each (a first view: PostgreSQL's and Redis's own work is not in it, the test
-client's is). The cache is Redis when BENCH_REDIS_URL is set, the database cache otherwise.
+client's is). The cache is Redis when BENCH_REDIS_URL is set, the database cache otherwise. For
+scale it also times the floor pages (bench/urls.py) and /healthz.
 """
 
 import argparse
@@ -19,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.update(
-    DJANGO_SETTINGS_MODULE="careerguide.settings",
+    DJANGO_SETTINGS_MODULE="bench.settings",
     DATABASE_URL=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://careerguide:careerguide@127.0.0.1:5432/careerguide_bench"
     ),
@@ -36,7 +37,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.cache import cache  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -81,7 +82,7 @@ def catalogue_pages():
 
 
 def queries(client, url):
-    cache.clear()  # a full render, not a cached one
+    caches["pages"].clear()  # a full render, not a cached one
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     if response.status_code != 200:
@@ -96,7 +97,7 @@ def cpu_ms(client, url, requests, cold=True):
     client.get(url)
     for _ in range(requests):
         if cold:
-            cache.clear()
+            caches["pages"].clear()
         started = time.process_time()
         client.get(url)
         spent += time.process_time() - started
@@ -127,12 +128,13 @@ def main():
             else {name: cpu_ms(client, url, options.requests) for name, url in pages.items()},
         }
     if not options.no_cpu:
-        # The least a signed-in page costs: home, its catalogue parts cached, beside /healthz.
-        client = Client(HTTP_HOST=HOST)
-        client.force_login(few)
+        # The least a page costs, signed in and as a visitor, beside /healthz.
+        member, visitor = Client(HTTP_HOST=HOST), Client(HTTP_HOST=HOST)
+        member.force_login(few)
         report["floor"] = {
-            "home, signed in, catalogue cached": cpu_ms(client, "/", options.requests, cold=False),
-            "/healthz": cpu_ms(client, "/healthz", options.requests, cold=False),
+            "signed-in floor": cpu_ms(member, "/bench/floor/", options.requests, cold=False),
+            "visitor floor": cpu_ms(visitor, "/bench/floor/", options.requests, cold=False),
+            "/healthz": cpu_ms(visitor, "/healthz", options.requests, cold=False),
         }
     visitor = Client(HTTP_HOST=HOST)
     for name, url in catalogue_pages().items():

@@ -35,9 +35,10 @@ PDFS = 20
 HEADERS = ("X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options")
 
 SETUP = """
+from django.conf import settings
 from django.core.cache import caches
 from django.contrib.auth import get_user_model
-for alias in ("default", "ratelimits"):
+for alias in settings.CACHES:
     caches[alias].clear()  # flush leaves the cache table: no counts from an earlier run
 from account_helpers import give_totp
 from audit_helpers import audit_until
@@ -288,7 +289,7 @@ def render_times(manage):
         "shell",
         "-c",
         "from django_tasks_db.models import DBTaskResult\n"
-        "for r in DBTaskResult.objects.filter(task_path__endswith='render_audit_pdf',"
+        "for r in DBTaskResult.objects.filter(task_path__endswith='make_audit_pdf',"
         " finished_at__isnull=False):\n"
         "    print((r.finished_at - r.started_at).total_seconds())",
     )

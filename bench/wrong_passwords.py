@@ -1,4 +1,5 @@
-"""/healthz while six clients send wrong passwords from one address (issue 15's last finding).
+"""/healthz while six clients send wrong passwords from one address: password checks must not
+starve the site.
 
 Usage: start the site (e.g. gunicorn careerguide.wsgi -w 3 -b 127.0.0.1:8931 with
 DJANGO_INSECURE_HTTP=1), then `python bench/wrong_passwords.py 8931`. It times /healthz for 5 s

@@ -174,7 +174,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5_000},
     },
 }
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # the operator hears that Redis stopped answering
+# A Redis that stopped answering is reported by /readyz, not logged once per cache call.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

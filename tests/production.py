@@ -22,6 +22,8 @@ def production_env(**extra):
     env.update(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="careerguide.example",
+        # Behind nginx, as the README's production set-up (and deploy/serve.sh) has it.
+        DJANGO_PROXY_COUNT="1",
         DJANGO_SITE_URL="https://careerguide.example",
         PYTHONDONTWRITEBYTECODE="1",
     )

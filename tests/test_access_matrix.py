@@ -149,7 +149,8 @@ EXPECTED = {
     "audits:result": owner_only(200),
     "audits:print": owner_only(200),
     "audits:export_json": owner_only(200),
-    "audits:export_pdf": owner_only(200),
+    "audits:export_pdf": owner_only("302 audits:pdf"),  # the worker has not made it yet
+    "audits:pdf": owner_only(200),
     "audits:share": owner_only("302 audits:result"),  # POST makes or revokes; GET goes back
     # A shared result: this token names no link, so it is a 404 for everyone.
     "shared_result": everyone(404),

@@ -63,7 +63,7 @@ def test_a_successful_log_in_of_another_account_clears_nothing_of_the_victims(
         xavier = log_in(client, "xavier", "xaviers-own-password-1")
         client.post("/accounts/logout/")
         if _round == 0:
-            assert xavier.status_code == 302  # the reset it used to buy
+            assert xavier.status_code == 302  # another account's log-in resets nothing
 
     assert guessed == 10  # then every further guess is refused: 44 of 54
     assert refused == 44
@@ -132,7 +132,9 @@ def test_a_request_without_an_address_is_refused_never_counted_as_one(client, vi
     REMOTE_ADDR, which became 0.0.0.0: 11 wrong passwords for one member from anywhere, and
     every member from everywhere got 429."""
     for _ in range(11):
-        assert log_in(client, "nobody", "wrong", REMOTE_ADDR="").status_code == 403
+        response = log_in(client, "nobody", "wrong", REMOTE_ADDR="")
+        assert response.status_code == 403
+        assert "<title>Not allowed · careerguide</title>" in response.content.decode()
 
     assert log_in(client.__class__(), "ana_rag", PASSWORD).status_code == 302
     assert "DJANGO_PROXY_COUNT" in caplog.text

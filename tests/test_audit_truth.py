@@ -167,7 +167,7 @@ def test_the_companies_can_be_filtered_keeping_what_was_ticked(client):
         step_url(audit, 4), {"q": "gle", "companies": ["palantir"]}, headers=htmx
     ).content.decode()
     labels = re.findall(r"<span>([^<]+)</span>", fragment)
-    assert labels[0] == "Palantir" and "Glean" in labels
+    assert labels[0] == "Palantir (the original)" and "Glean" in labels
     assert all("gle" in label.casefold() for label in labels[1:])
     assert 'value="palantir" checked' in fragment
     # Without JavaScript: the Filter button keeps the ticks (saved) and shows the matches.
@@ -322,7 +322,7 @@ def test_the_tab_title_follows_the_step_for_htmx(client):
 
 
 def test_one_time_promise_everywhere(client):
-    promise = "About two hours of honest thinking, in as many sittings as you like"
+    promise = "Block 2 hours: take them in as many sittings as you like"
     for url in ("/", reverse("audits:new")):
         assert promise in client.get(url).content.decode(), url
     for url in ("/", reverse("audits:new"), "/guide/"):

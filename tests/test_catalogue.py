@@ -29,6 +29,7 @@ PAGES = {
     "conferences": ("/conferences/", ["NeurIPS", "systems track", "agent workshops", "SIGIR"]),
     "projects": ("/projects/", ["Promptfoo", "red-team templates", "Inspect AI", "vLLM"]),
     "guide": ("/guide/", ["Quick check", "Year 2–3", "Specialize at the team level"]),
+    "about": ("/about/", ["What the chapter gives", "careerguide adds", "quick-check questions"]),
 }
 
 
@@ -84,7 +85,10 @@ QUERY_BUDGET = {
     "company": 1 + 2,
     "conferences": 1 + 2,
     "projects": 1 + 2,
-    "guide": 1 + 3,
+    # The sections, the quick check and the tracks with a full chapter to link.
+    "guide": 1 + 4,
+    # Two fixed counts and one per kind of content that declares its origin (tracks.models.Sourced).
+    "about": 1 + 16,
 }
 
 

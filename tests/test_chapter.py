@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tracks.models import Company, Track
+from tracks.models import Company, GuideSection, Track
 
 CHAPTER = Path(__file__).parent / "data" / "specialization-tracks-chapter.txt"
 
@@ -24,7 +24,7 @@ RENDERED = {
     "vLLM project itself (Berkeley → now hosted by LF AI)": [
         "vLLM project (Berkeley → now hosted by LF AI)"
     ],
-    "Inspect AI (UK AISI)@companies": ["UK AISI (Inspect AI)"],
+    "Inspect AI (UK AISI)@companies": ["Inspect AI (UK AISI)"],
     "the multimodal teams at Anthropic / OpenAI / Google": [
         "Anthropic (multimodal team)",
         "OpenAI (multimodal team)",
@@ -38,9 +38,9 @@ RENDERED = {
     ],
     "UK AISI / US AISI": ["UK AISI", "US AISI"],
     "Fireworks (managed fine-tuning)": ["Fireworks AI (managed fine-tuning)"],
-    # Conferences: the session after the name, the kind as a label of its own
-    "SIGIR (academic)": ["SIGIR"],
-    "Search Engines Day (industry)": ["Search Engines Day"],
+    # Conferences: the session after the name; the kind in brackets where the chapter gives it
+    "SIGIR (academic)": ["SIGIR (academic)"],
+    "Search Engines Day (industry)": ["Search Engines Day (industry)"],
     "Vector Search talks at QCon": ["QCon — Vector Search talks"],
     "the Pinecone / Weaviate user days": ["Pinecone user days", "Weaviate user days"],
     (
@@ -67,7 +67,6 @@ RENDERED = {
 }
 # Phrases about whole groups of employers: kept as the track's note, never as companies.
 CATCH_ALL = re.compile(r"^(every |most |frontier labs)")
-KINDS = {"SIGIR (academic)": "Academic", "Search Engines Day (industry)": "Industry"}
 
 
 def split_items(text):
@@ -212,16 +211,14 @@ def test_track_page_lists_the_chapters_companies_as_written(client, db, number):
 
 
 @pytest.mark.parametrize(
-    ("listing", "heading", "pills"),
+    ("listing", "heading"),
     [
-        ("conferences", "Conferences worth attending", KINDS),
-        ("projects", "Open-source projects to contribute to", {}),
+        ("conferences", "Conferences worth attending"),
+        ("projects", "Open-source projects to contribute to"),
     ],
 )
 @pytest.mark.parametrize("number", range(1, 10))
-def test_track_page_lists_the_chapters_listings_as_written(
-    client, db, number, listing, heading, pills
-):
+def test_track_page_lists_the_chapters_listings_as_written(client, db, number, listing, heading):
     items = chapter_tracks()[number][listing]
     page = track_page(client, number).get(listing)
     if not items:
@@ -229,20 +226,20 @@ def test_track_page_lists_the_chapters_listings_as_written(
         return
     assert page["heading"] == heading
     assert page["items"] == expected(items, listing)
-    for item, kind in pills.items():
-        if item in items:
-            assert page["pills"][items.index(item)] == kind
 
 
-def test_team_is_said_only_of_teams(client, db):
+def test_company_pages_name_teams_and_products_as_the_chapter_does(client, db):
     anthropic = client.get("/companies/anthropic/").content.decode()
-    assert "<strong>Team:</strong> post-training" in anthropic
-    assert "<strong>Product:</strong> Claude Code" in anthropic
-    for slug, words in [("reducto", "document-AI company"), ("cognition", "Devin")]:
+    assert "Anthropic (post-training)" in anthropic
+    assert "Anthropic (Claude Code)" in anthropic
+    for slug, words in [("reducto", "Reducto (document-AI company)"), ("cognition", "Devin")]:
         page = client.get(f"/companies/{slug}/").content.decode()
         assert words in page
-        assert "Team:" not in page, slug
-    assert "Team:" not in client.get("/companies/uk-aisi/").content.decode()
+    uk_aisi = client.get("/companies/uk-aisi/").content.decode()
+    assert "Inspect AI (UK AISI)" in uk_aisi
+    # Labels the chapter does not use are not added.
+    for page in (anthropic, uk_aisi):
+        assert "Team:" not in page and "Product:" not in page
 
 
 def test_track_names_keep_their_casing_in_headings_and_sentences(client, db):
@@ -254,10 +251,13 @@ def test_track_names_keep_their_casing_in_headings_and_sentences(client, db):
         assert "responsible ai" not in page and "(fde)" not in page
 
 
-def test_guide_names_the_next_chapter_once(client, db):
+def test_guide_names_the_next_chapter_and_says_what_it_is(client, db):
     page = client.get("/guide/").content.decode()
     assert "AI system-design interviews: AI system-design interviews" not in page
-    assert page.count("AI system-design interviews") == 1
+    assert "Next: AI system-design interviews" in page
+    next_section = GuideSection.objects.get(kind=GuideSection.Kind.NEXT)
+    for paragraph in next_section.paragraphs:
+        assert paragraph in page
 
 
 def test_notes_are_shown_where_the_item_is_listed(client, db):

@@ -336,7 +336,7 @@ def failing_cache(request, settings, monkeypatch):
 
 
 def test_with_the_cache_failing_every_page_answers_and_log_in_works(
-    client, member, db, failing_cache, caplog
+    client, member, db, failing_cache
 ):
     # Twice where the cache still answers reads (full: the second visit reads what the first
     # could not store); a stopped or hung cache answers nothing, so the second would repeat it.
@@ -357,7 +357,6 @@ def test_with_the_cache_failing_every_page_answers_and_log_in_works(
         assert page.status_code == 200 and "Log out" in page.content.decode(), (failing_cache, url)
     if failing_cache != "full":  # a full Redis takes a write again once something is deleted
         assert client.get("/readyz").json() == {"database": "ok", "cache": "unavailable"}
-    assert any(r.name == "django_redis.cache" for r in caplog.records)  # the operator hears of it
 
 
 @contextmanager

@@ -59,6 +59,13 @@ def test_check_deploy_reports_no_issues_with_production_settings():
     assert "no issues" in output, output
 
 
+def test_check_deploy_warns_without_a_proxy_count():
+    result = manage("check", "--deploy", env=production_env(DJANGO_PROXY_COUNT=""))
+
+    assert "careerguide.W001" in result.stderr + result.stdout
+    assert "Set DJANGO_PROXY_COUNT" in result.stderr + result.stdout
+
+
 def test_check_deploy_reports_no_issues_once_smtp_is_configured():
     """With SMTP settings given, the deploy check stays clean too."""
     result = manage(

@@ -24,11 +24,13 @@ from .models import (
     Conference,
     ConferenceTrack,
     GuideSection,
+    Origin,
     Project,
     ProjectTrack,
     QuickCheckOption,
     QuickCheckQuestion,
     Skill,
+    Sourced,
     Track,
 )
 
@@ -66,8 +68,37 @@ def sized(**sizes):
     return {name: forms.TextInput(attrs={"size": size}) for name, size in sizes.items()}
 
 
-# Fields every reviewed row shows together, at the end of its form.
-FRESHNESS = ("Source and review", {"fields": ["source_url", "reviewed_on"]})
+# Whose word a row is (tracks.models.Sourced), and who checked it when: at the end of its form.
+ORIGIN = (
+    "Origin",
+    {
+        "fields": ["origin", "added_by", "added_on", "source_url"],
+        "description": "The chapter, or an editorial addition of ours: editorial rows are "
+        "marked as ours on the site and need who added them and when; give a source where "
+        "they state a fact.",
+    },
+)
+FRESHNESS = ("Review", {"fields": ["reviewed_on", "reviewed_by"]})
+
+
+def sign_editorial(row, request):
+    """An editorial addition saved in admin without who and when is the saving curator's, today."""
+    if isinstance(row, Sourced) and row.origin == Origin.EDITORIAL:
+        row.added_by = row.added_by or request.user.get_username()
+        row.added_on = row.added_on or timezone.localdate()
+
+
+class SignsEditorial:
+    """Fills who added an editorial row and when, on its own form and on its parent's inlines."""
+
+    def save_model(self, request, obj, form, change):
+        sign_editorial(obj, request)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            sign_editorial(inline_form.instance, request)
+        super().save_formset(request, form, formset, change)
 
 
 class TextareaField(forms.CharField):
@@ -81,7 +112,7 @@ class TextareaField(forms.CharField):
 TEXTAREAS = {TextField: {"form_class": TextareaField}}
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+class ContentAdmin(SignsEditorial, SimpleHistoryAdmin):
     """History with a diff of each change and revert, for every piece of content."""
 
     history_list_display = []
@@ -135,20 +166,20 @@ class LabeledInline(admin.TabularInline):
 
 class SkillInline(LabeledInline):
     model = Skill
-    fields = ["order", "name", "tools"]
+    fields = ["order", "name", "tools", "origin"]
     widgets = sized(name=28, tools=48)
 
 
 class BackgroundInline(LabeledInline):
     model = Background
-    fields = ["order", "name"]
+    fields = ["order", "name", "origin"]
     widgets = sized(name=60)
 
 
 class TrackCompanyInline(LabeledInline):
     model = CompanyTrack
     # The source and review date are set on the link's own page ("Change"): a row stays narrow.
-    fields = ["order", "company", "qualifier", "qualifier_kind", "reviewed_on"]
+    fields = ["order", "company", "qualifier", "qualifier_kind", "origin", "reviewed_on"]
     readonly_fields = ["reviewed_on"]
     show_change_link = True
     autocomplete_fields = ["company"]
@@ -159,7 +190,7 @@ class TrackCompanyInline(LabeledInline):
 
 class TrackConferenceInline(LabeledInline):
     model = ConferenceTrack
-    fields = ["order", "conference", "session"]
+    fields = ["order", "conference", "session", "origin"]
     autocomplete_fields = ["conference"]
     widgets = sized(session=40)
     classes = ["collapse"]
@@ -168,7 +199,7 @@ class TrackConferenceInline(LabeledInline):
 
 class TrackProjectInline(LabeledInline):
     model = ProjectTrack
-    fields = ["order", "project", "note"]
+    fields = ["order", "project", "note", "origin"]
     autocomplete_fields = ["project"]
     widgets = sized(note=40)
     classes = ["collapse"]
@@ -186,11 +217,12 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
         "skill_count",
         "company_count",
         "published",
+        "origin",
         "reviewed_on",
     ]
     list_display_links = ["name"]
     ordering = ["number", "id"]
-    list_filter = ["published", ReviewFilter]
+    list_filter = ["published", "origin", ReviewFilter]
     search_fields = ["name", "owns", "skills__name", "skills__tools"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [
@@ -212,12 +244,15 @@ class TrackAdmin(SortableAdminMixin, ContentAdmin):
                 "fields": [
                     "summary",
                     "pay_premium_note",
+                    "prose_by",
+                    "prose_on",
                     "companies_heading",
                     "hiring_note",
                     "chapter_url",
                 ]
             },
         ),
+        ORIGIN,
         FRESHNESS,
         ("Badge", {"fields": ["colour", "symbol"], "classes": ["collapse"]}),
     ]
@@ -345,7 +380,7 @@ class ListedAdmin(ContentAdmin):
 
 class CompanyTrackInline(LabeledInline):
     model = CompanyTrack
-    fields = ["order", "track", "qualifier", "qualifier_kind", "reviewed_on"]
+    fields = ["order", "track", "qualifier", "qualifier_kind", "origin", "reviewed_on"]
     readonly_fields = ["reviewed_on"]
     show_change_link = True
     autocomplete_fields = ["track"]
@@ -355,10 +390,10 @@ class CompanyTrackInline(LabeledInline):
 
 @admin.register(Company)
 class CompanyAdmin(ListedAdmin):
-    list_display = ["name", "track_list", "note"]
+    list_display = ["name", "track_list", "note", "origin"]
     search_fields = ["name", "note", "hiring__qualifier"]
-    list_filter = ["tracks"]
-    fields = ["name", "slug", "note", "careers_url"]
+    list_filter = ["origin", "tracks"]
+    fieldsets = [(None, {"fields": ["name", "slug", "note", "careers_url"]}), ORIGIN]
     listed_under = "hiring"
     inlines = [CompanyTrackInline]
 
@@ -372,7 +407,7 @@ class CompanyAdmin(ListedAdmin):
 
 class ConferenceTrackInline(LabeledInline):
     model = ConferenceTrack
-    fields = ["order", "track", "session"]
+    fields = ["order", "track", "session", "origin"]
     autocomplete_fields = ["track"]
     widgets = sized(session=40)
     verbose_name_plural = "tracks it is worth attending for"
@@ -380,10 +415,14 @@ class ConferenceTrackInline(LabeledInline):
 
 @admin.register(Conference)
 class ConferenceAdmin(ListedAdmin):
-    list_display = ["name", "kind", "session_list", "note", "reviewed_on"]
-    list_filter = ["kind", ReviewFilter, "tracks"]
+    list_display = ["name", "kind", "kind_origin", "session_list", "note", "origin", "reviewed_on"]
+    list_filter = ["origin", "kind", "kind_origin", ReviewFilter, "tracks"]
     search_fields = ["name", "note", "sessions__session"]
-    fieldsets = [(None, {"fields": ["name", "slug", "kind", "note", "url"]}), FRESHNESS]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "kind_origin", "note", "url"]}),
+        ORIGIN,
+        FRESHNESS,
+    ]
     listed_under = "sessions"
     inlines = [ConferenceTrackInline]
 
@@ -397,7 +436,7 @@ class ConferenceAdmin(ListedAdmin):
 
 class ProjectTrackInline(LabeledInline):
     model = ProjectTrack
-    fields = ["order", "track", "note"]
+    fields = ["order", "track", "note", "origin"]
     autocomplete_fields = ["track"]
     widgets = sized(note=40)
     verbose_name_plural = "tracks it is listed under"
@@ -405,10 +444,10 @@ class ProjectTrackInline(LabeledInline):
 
 @admin.register(Project)
 class ProjectAdmin(ListedAdmin):
-    list_display = ["name", "steward", "track_list", "url", "reviewed_on"]
-    list_filter = [ReviewFilter, "tracks"]
+    list_display = ["name", "steward", "track_list", "url", "origin", "reviewed_on"]
+    list_filter = ["origin", ReviewFilter, "tracks"]
     search_fields = ["name", "steward"]
-    fieldsets = [(None, {"fields": ["name", "slug", "steward", "url"]}), FRESHNESS]
+    fieldsets = [(None, {"fields": ["name", "slug", "steward", "url"]}), ORIGIN, FRESHNESS]
     listed_under = "listings"
     inlines = [ProjectTrackInline]
 
@@ -419,41 +458,43 @@ class ProjectAdmin(ListedAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(ContentAdmin):
-    list_display = ["name", "tools", "track", "order"]
-    list_filter = ["track"]
+    list_display = ["name", "tools", "track", "order", "origin"]
+    list_filter = ["origin", "track"]
     search_fields = ["name", "tools"]
     list_select_related = ["track"]
 
 
 @admin.register(Background)
 class BackgroundAdmin(ContentAdmin):
-    list_display = ["name", "track", "order"]
-    list_filter = ["track"]
+    list_display = ["name", "track", "order", "origin"]
+    list_filter = ["origin", "track"]
     search_fields = ["name"]
     list_select_related = ["track"]
 
 
 @admin.register(GuideSection)
 class GuideSectionAdmin(ContentAdmin):
-    list_display = ["title", "kind", "label", "order"]
-    list_filter = ["kind"]
+    list_display = ["title", "kind", "label", "order", "origin"]
+    list_filter = ["origin", "kind"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["kind", "order", "label", "title", "slug", "body"]}),
         ("Link", {"fields": ["link_url", "link_text"]}),
+        ORIGIN,
     ]
 
 
 class QuickCheckOptionInline(LabeledInline):
     model = QuickCheckOption
-    fields = ["order", "key", "text", "is_correct"]
+    fields = ["order", "key", "text", "is_correct", "origin"]
     widgets = sized(key=8, text=70)
 
 
 @admin.register(QuickCheckQuestion)
 class QuickCheckQuestionAdmin(ContentAdmin):
-    list_display = ["prompt", "order"]
+    list_display = ["prompt", "order", "origin"]
+    list_filter = ["origin"]
     search_fields = ["prompt", "explanation"]
     prepopulated_fields = {"slug": ["prompt"]}
     inlines = [QuickCheckOptionInline]
@@ -465,13 +506,26 @@ class CompanyTrackAdmin(ContentAdmin):
     inlines' "Change" link (show_change_link) and the needs-review list open a link's own page,
     and Django's admin has pages only for registered models."""
 
-    list_display = ["__str__", "qualifier_kind", "reviewed_on"]
-    list_filter = [ReviewFilter, "qualifier_kind", "track"]
+    list_display = ["__str__", "qualifier_kind", "origin", "reviewed_on"]
+    list_filter = ["origin", ReviewFilter, "qualifier_kind", "track"]
     list_select_related = ["company", "track"]
     search_fields = ["company__name", "qualifier"]
     autocomplete_fields = ["company", "track"]
     fieldsets = [
-        (None, {"fields": ["company", "track", "order", "qualifier", "qualifier_kind"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "company",
+                    "track",
+                    "order",
+                    "qualifier",
+                    "qualifier_kind",
+                    "qualifier_first",
+                ]
+            },
+        ),
+        ORIGIN,
         FRESHNESS,
     ]
 
@@ -481,7 +535,7 @@ for through_model in (ConferenceTrack, ProjectTrack):
     admin.site.register(
         through_model,
         ContentAdmin,
-        list_display=["__str__", "track"],
-        list_filter=["track"],
+        list_display=["__str__", "track", "origin"],
+        list_filter=["origin", "track"],
         list_select_related=["track"],
     )

@@ -14,4 +14,4 @@ class TracksConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401  (checks registers the content check)

@@ -29,25 +29,83 @@ def link_field(verbose_name, help_text):
     return models.URLField(verbose_name, blank=True, validators=[web_address], help_text=help_text)
 
 
-class Freshness(models.Model):
-    """Where a fact was checked and when: shown on public pages, listed when it grows old."""
+class Origin(models.TextChoices):
+    """Whose word a row or text block is."""
 
+    CHAPTER = "chapter", "The chapter"
+    EDITORIAL = "editorial", "Editorial addition"
+
+
+class Sourced(models.Model):
+    """Where a row comes from: the chapter, or an editorial addition of careerguide's, with who
+    added it, when, and the page that confirms it where it states a fact. Shared by the
+    catalogue and the audit's questions; `manage.py check --tag content` lists rows without."""
+
+    origin = models.CharField(
+        max_length=10,
+        choices=Origin.choices,
+        default="",
+        db_index=True,
+        help_text="“The chapter” for what the chapter says (its names, notes and qualifiers "
+        "included); “Editorial addition” for anything careerguide adds. Editorial rows are "
+        "marked as ours on the site.",
+    )
+    added_by = models.CharField(
+        "added by",
+        max_length=120,
+        blank=True,
+        help_text="Editorial additions: who wrote or added it, e.g. “careerguide maintainers”. "
+        "Left blank in admin, it is the curator who saves it.",
+    )
+    added_on = models.DateField(
+        "added on",
+        null=True,
+        blank=True,
+        help_text="Editorial additions: when it was added. Left blank in admin, the day it is "
+        "saved.",
+    )
     source_url = models.URLField(
         "source",
         blank=True,
         validators=[web_address],
-        help_text="The page that confirms this, e.g. an official site or a careers page.",
-    )
-    reviewed_on = models.DateField(
-        "last reviewed",
-        null=True,
-        blank=True,
-        help_text="When a curator last checked this against its source. Shown on the site as "
-        "“reviewed Nov 2026”; after six months it appears under “needs review”.",
+        help_text="The page that confirms this, e.g. an official site or a careers page. "
+        "Required for an editorial addition that states a fact.",
     )
 
     class Meta:
         abstract = True
+
+    @property
+    def is_editorial(self):
+        return self.origin == Origin.EDITORIAL
+
+
+class Freshness(Sourced):
+    """Where a fact was checked, by whom and when: shown on public pages, listed when it grows
+    old."""
+
+    reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="When a curator last checked this against its source (or the chapter). Shown "
+        "on the site as “reviewed against the chapter by …, Nov 2026”; after six months it "
+        "appears under “needs review”.",
+    )
+    reviewed_by = models.CharField(
+        "reviewed by",
+        max_length=120,
+        blank=True,
+        help_text="Who checked it, shown beside the date.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reviewed_against(self):
+        """What the review compared the row with: its source, or the chapter."""
+        return "its source" if self.source_url else "the chapter"
 
 
 class NaturalKeyManager(models.Manager):
@@ -101,8 +159,24 @@ class Track(Freshness):
     name = models.CharField(max_length=80, help_text="As the chapter writes it, casing included.")
     subtitle = models.CharField(max_length=120, blank=True, help_text="e.g. “RAG at scale”.")
     owns = models.CharField(max_length=200, help_text="What this specialist owns on a team.")
-    summary = models.TextField(blank=True, help_text="A short introduction in our own words.")
-    pay_premium_note = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(
+        blank=True,
+        help_text="A short introduction in our own words: marked on the site as an editorial "
+        "addition, by “written by” below.",
+    )
+    pay_premium_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Our words applying the chapter's “10–30% over generalist” to this track: "
+        "marked as editorial like the summary.",
+    )
+    prose_by = models.CharField(
+        "written by",
+        max_length=120,
+        blank=True,
+        help_text="Who wrote the summary and the pay-premium line.",
+    )
+    prose_on = models.DateField("written on", null=True, blank=True)
     companies_heading = models.CharField(
         max_length=120,
         blank=True,
@@ -179,7 +253,7 @@ class FormerSlug(models.Model):
         return f"/tracks/{self.slug}/ → {self.track.slug}"
 
 
-class Skill(models.Model):
+class Skill(Sourced):
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="skills")
     order = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=120)
@@ -205,7 +279,7 @@ class Skill(models.Model):
     natural_key.dependencies = ["tracks.track"]
 
 
-class Background(models.Model):
+class Background(Sourced):
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="backgrounds")
     order = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=200)
@@ -228,7 +302,7 @@ class Background(models.Model):
     natural_key.dependencies = ["tracks.track"]
 
 
-class Company(Listed):
+class Company(Sourced, Listed):
     note = models.CharField(
         max_length=300,
         blank=True,
@@ -271,7 +345,13 @@ class CompanyTrack(Freshness):
         choices=Qualifier.choices,
         blank=True,
         help_text="A team (“post-training”), a product (“Claude Code”) or a note "
-        "(“document AI”). Only teams are labeled “Team:” on the site.",
+        "(“document AI”), for curators' searches; the site shows the words as the chapter does.",
+    )
+    qualifier_first = models.BooleanField(
+        "qualifier first",
+        default=False,
+        help_text="The chapter names the qualifier first and the company in brackets, as in "
+        "“Inspect AI (UK AISI)”.",
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -291,11 +371,19 @@ class CompanyTrack(Freshness):
         return f"{self.company}{qualifier} for {self.track.name}"
 
     @property
+    def shown_name(self):
+        """The name a listing starts with, in the chapter's order: "Inspect AI (UK AISI)"."""
+        return self.qualifier if self.qualifier_first else self.company.name
+
+    @property
     def brackets(self):
-        """What follows the company's name where it is listed: its qualifier and its note."""
-        return "; ".join(part for part in (self.qualifier, self.company.note) if part)
+        """What follows `shown_name` where it is listed: the qualifier (or, when the qualifier
+        comes first, the company) and the company's note."""
+        second = self.company.name if self.qualifier_first else self.qualifier
+        return "; ".join(part for part in (second, self.company.note) if part)
 
     def clean(self):
+        super().clean()
         if self.qualifier and not self.qualifier_kind:
             raise ValidationError(
                 {"qualifier_kind": "Say whether these words name a team, a product or a note."}
@@ -316,6 +404,14 @@ class Conference(Freshness, Listed):
         COMMUNITY = "community", "Community"
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind_origin = models.CharField(
+        "kind from",
+        max_length=10,
+        choices=Origin.choices,
+        default="",
+        help_text="“The chapter” only where the chapter says it (SIGIR is “academic”); a kind "
+        "careerguide assigned is editorial and marked so.",
+    )
     note = models.CharField(
         max_length=300,
         blank=True,
@@ -333,7 +429,7 @@ class Conference(Freshness, Listed):
         return reverse("tracks:conference_list") + f"#{self.slug}"
 
 
-class ConferenceTrack(models.Model):
+class ConferenceTrack(Sourced):
     """A conference is worth attending for a track, often for one session of it."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
@@ -393,7 +489,7 @@ class Project(Freshness, Listed):
         return reverse("tracks:project_list") + f"#{self.slug}"
 
 
-class ProjectTrack(models.Model):
+class ProjectTrack(Sourced):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="listings")
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="project_listings")
     note = models.CharField(
@@ -428,7 +524,7 @@ class ProjectTrack(models.Model):
     natural_key.dependencies = ["tracks.project", "tracks.track"]
 
 
-class GuideSection(models.Model):
+class GuideSection(Sourced):
     class Kind(models.TextChoices):
         SUMMARY = "summary", "In one line"
         PLAIN = "plain", "In plain English"
@@ -475,7 +571,7 @@ class GuideSection(models.Model):
         return (self.slug,)
 
 
-class QuickCheckQuestion(models.Model):
+class QuickCheckQuestion(Sourced):
     slug = models.SlugField(unique=True)
     order = models.PositiveSmallIntegerField(default=0)
     prompt = models.CharField(max_length=300)
@@ -500,7 +596,7 @@ class QuickCheckQuestion(models.Model):
         return (self.slug,)
 
 
-class QuickCheckOption(models.Model):
+class QuickCheckOption(Sourced):
     question = models.ForeignKey(
         QuickCheckQuestion, on_delete=models.CASCADE, related_name="options"
     )

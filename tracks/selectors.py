@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from django.apps import apps
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from .models import (
@@ -11,9 +12,11 @@ from .models import (
     ConferenceTrack,
     FormerSlug,
     GuideSection,
+    Origin,
     Project,
     ProjectTrack,
     QuickCheckQuestion,
+    Sourced,
     Track,
 )
 
@@ -141,3 +144,32 @@ def guide_sections():
 
 def quick_check_questions():
     return QuickCheckQuestion.objects.prefetch_related("options")
+
+
+def editorial_additions():
+    """[(what, how many)] of careerguide's own additions, every kind of content that has some
+    (the audit's questions included, through the models that declare an origin): one query per
+    kind of content."""
+    additions = [
+        (
+            "track introductions and pay-premium lines, in our words",
+            published_tracks().exclude(summary="", pay_premium_note="").count(),
+        ),
+        (
+            "conference kinds the chapter does not give",
+            Conference.objects.filter(kind_origin=Origin.EDITORIAL).count(),
+        ),
+    ]
+    for model in apps.get_models():
+        if issubclass(model, Sourced):
+            count = model._default_manager.filter(origin=Origin.EDITORIAL).count()
+            opts = model._meta
+            what = str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
+            if opts.app_config.name != "tracks":  # "curiosity audit options", not "options"
+                what = f"{opts.app_config.verbose_name.lower()} {what}"
+            additions.append((what, count))
+    return [(what, count) for what, count in additions if count]
+
+
+def tracks_with_full_chapters():
+    return list(published_tracks().exclude(chapter_url=""))

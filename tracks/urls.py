@@ -12,5 +12,6 @@ urlpatterns = [
     path("conferences/", views.conference_list, name="conference_list"),
     path("projects/", views.project_list, name="project_list"),
     path("guide/", views.guide, name="guide"),
+    path("about/", views.about, name="about"),
     path("guide/check/<slug:slug>/", views.quick_check_answer, name="quick_check_answer"),
 ]

@@ -148,6 +148,17 @@ def quick_check_answer(request, slug):
     )
 
 
+@require_GET
+@visitor_page
+def about(request):
+    """What the chapter is and what careerguide adds to it."""
+    return render(
+        request,
+        "tracks/about.html",
+        {"additions": selectors.editorial_additions()},
+    )
+
+
 def guide_context(request, answers=None):
     answers = answers or {}
     sections = selectors.guide_sections()
@@ -156,6 +167,7 @@ def guide_context(request, answers=None):
         "timeline": kind_of(sections, GuideSection.Kind.TIMELINE),
         "mistakes": kind_of(sections, GuideSection.Kind.MISTAKE),
         "checks": [(q, answers.get(q.slug)) for q in selectors.quick_check_questions()],
+        "full_chapters": selectors.tracks_with_full_chapters(),
     }
 
 

@@ -107,9 +107,13 @@ def expect_step(page: Page, index: int):
 
 
 def choice(page: Page, label):
-    """The input of a choice: `label` is its exact label text, or (text, exact)."""
+    """The input of a choice, by its name as a screen reader reads it (the "ours" marker of an
+    editorial option is a description, not part of the name): `label` is the exact name, or
+    (text, exact)."""
     text, exact = label if isinstance(label, tuple) else (label, True)
-    return page.get_by_label(text, exact=exact)
+    return page.get_by_role("checkbox", name=text, exact=exact).or_(
+        page.get_by_role("radio", name=text, exact=exact)
+    )
 
 
 def click_label(page: Page, label):

@@ -273,6 +273,9 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     page.get_by_role("link", name="Print-friendly page").click()
     expect(page.locator("#recommendation")).to_contain_text("Retrieval")
     scan("print")
+    page.get_by_role("link", name="download it as a PDF").click()
+    expect(page.get_by_role("heading", name="Your PDF", level=1)).to_be_visible()
+    scan("PDF")
 
     # A second finished audit and a draft: the trend chart, compare boxes and both statuses.
     member = get_user_model().objects.get(username=USERNAME)
@@ -341,7 +344,7 @@ def test_every_page_in_both_schemes(new_context, live_server, db, password, widt
     page.get_by_text("Scores as a table").press("Enter")
     scan("shared result")
 
-    assert len(scan.scanned) == 59, scan.scanned
+    assert len(scan.scanned) == 60, scan.scanned
     assert not scan.problems, (
         f"{len(scan.problems)} accessibility problems on {len(scan.scanned)} pages:\n"
         + "\n".join(scan.problems)
