@@ -24,6 +24,7 @@ import re
 import secrets
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, constant_throughput, task
 
 PEOPLE = json.loads(Path(os.environ["BENCH_PEOPLE"]).read_text())
@@ -41,12 +42,18 @@ class Person(HttpUser):
     abstract = True
     wait_time = constant_throughput(PER_PERSON)
 
+    def on_start(self):
+        # Each person's schedule starts at a random point of its period, so the arrivals are
+        # spread from the first second on rather than all at once.
+        gevent.sleep(random.random() / PER_PERSON)  # noqa: S311  # nosec B311
+
 
 class Visitor(Person):
     weight = 5
 
     def on_start(self):
         self.etags = {} if next(visitors) % 2 else None  # every second one revalidates
+        super().on_start()
 
     @task
     def open_page(self):
@@ -88,6 +95,7 @@ class Walker(Person):
 
     def on_start(self):
         self.stage = None
+        super().on_start()
 
     def begin(self):
         self.client.cookies.clear()

@@ -427,7 +427,7 @@ def locust(stack, people, directory, rate, duration):
 
     row = {
         "requests": int(total["Request Count"]),
-        "rps": float(total["Requests/s"]),
+        "rps": int(total["Request Count"]) / duration,
         "errors": int(total["Failure Count"]),
         **{key: float(total[column]) * 1000 for key, column in (("p50", "50%"), ("p95", "95%"),
                                                                    ("p99", "99%"))},
