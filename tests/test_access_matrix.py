@@ -78,7 +78,7 @@ EXPECTED = {
     "tracks:conference_list": everyone(200),
     "tracks:project_list": everyone(200),
     "tracks:guide": everyone(200),
-    "tracks:about": everyone(200),  # what the chapter is and what careerguide adds
+    "tracks:about": everyone(200),
     "tracks:feed": everyone(200),  # the catalogue's changes (Atom), the same for everyone
     "tracks:track_feed": everyone(200),
     "tracks:quick_check_answer": everyone(400),  # no ?answer= given: a bad request, for anyone
@@ -147,8 +147,8 @@ EXPECTED = {
     # The audit: a member's own, and nobody else's.
     "audits:history": members_only(),
     "audits:new": everyone(200),  # visitors take the audit without an account
+    "audits:how": everyone(200),
     "audits:compare": members_only("302 audits:history"),  # no audits chosen
-    "audits:how": everyone(200),  # how the recommendation works: public
     "audits:detail": owner_only("302 audits:result"),
     "audits:step": {**owner_only(200), "audit": "draft"},
     # The retake step, on a draft that asks it (a retake three months after the last audit).

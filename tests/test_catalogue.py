@@ -88,7 +88,7 @@ QUERY_BUDGET = {
     # The sections, the quick check and the tracks with a full chapter to link.
     "guide": 1 + 4,
     # Two fixed counts and one per kind of content that declares its origin (tracks.models.Sourced).
-    "about": 1 + 16,
+    "about": 1 + 17,
 }
 
 

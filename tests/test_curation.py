@@ -270,7 +270,7 @@ def test_reviewed_date_and_source_are_shown_on_public_pages():
         reviewed_on=datetime.date(2026, 11, 3), source_url="https://github.com/vllm-project/vllm"
     )
     page = client.get("/projects/").content.decode()
-    assert 'Reviewed <time datetime="2026-11-03">Nov 2026</time>' in page
+    assert 'Reviewed against its source, <time datetime="2026-11-03">Nov 2026</time>' in page
     assert (
         'href="https://github.com/vllm-project/vllm" rel="external noopener">vLLM repository'
         in page
@@ -302,7 +302,7 @@ def test_admin_names_and_steps_read_as_curators_expect(curator_client):
 
 def test_warning_is_offered_only_on_reflection_options(curator_client):
     problem = Question.objects.get(slug="lost-track-of-time")
-    assert "warning" not in curator_client.get(change_url(problem)).content.decode().lower()
+    assert "-warning" not in curator_client.get(change_url(problem)).content.decode().lower()
     reflection = Question.objects.get(slug="pay-main-draw")
     assert "options-0-warning" in curator_client.get(change_url(reflection)).content.decode()
     option = problem.options.first()

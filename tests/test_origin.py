@@ -45,7 +45,7 @@ PUBLIC_PAGES = [
     "/audits/how-it-works/",
     "/audits/new/",
 ]
-MARKER = 'class="ours"'
+MARKER = 'class="pill ours"'
 
 
 class Reading(HTMLParser):
@@ -126,7 +126,7 @@ def test_the_chapters_audit_examples_are_the_chapters_and_the_rest_is_ours():
 
 def test_the_marker_explains_itself_in_text_and_on_focus(client):
     html = page(client, "/tracks/voice/")
-    marker = re.search(r'<span class="ours" tabindex="0">.*?</span></span>', html).group(0)
+    marker = re.search(r'<span class="pill ours" tabindex="0">.*?</span></span>', html).group(0)
     assert "ours" in marker
     _, _, tips = read(marker)
     assert "careerguide's addition, not the chapter's word" in tips[0]
@@ -200,7 +200,7 @@ def test_audit_marks_our_step_questions_and_options(client):
     # A marked option keeps its label as its name; the explanation is its description.
     described = re.search(r'<input [^>]*value="gpu-throughput"[^>]*>', problems).group(0)
     tip_id = re.search(r'aria-describedby="([^"]+)"', described).group(1)
-    assert f'<span class="ours-tip" id="{tip_id}">Ours:' in problems
+    assert f'<span class="ours-tip visually-hidden" id="{tip_id}">Ours:' in problems
 
 
 # --- Nothing of the chapter hidden or cut -----------------------------------------------------

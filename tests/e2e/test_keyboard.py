@@ -104,11 +104,12 @@ class Keyboard:
         self.page.keyboard.press("Enter")
 
 
-def expect_focus_on_heading_and_announcement(page: Page, announcement: str):
-    """After an htmx swap: the new step's heading has the focus and the announcer spoke."""
+def expect_focus_on_heading_and_announcement(page: Page, announcement: str, on="step-heading"):
+    """After an htmx swap: the new step's heading (or, after errors, the error summary) has
+    the focus and the announcer spoke."""
     page.evaluate(AFTER_SETTLE)
     info = focused(page)
-    assert info["id"] == "step-heading", f"focus after the swap is on {describe(info)}"
+    assert info["id"] == on, f"focus after the swap is on {describe(info)}"
     expect(page.locator("#audit-announcer")).to_have_text(announcement)
 
 
@@ -186,11 +187,12 @@ def test_whole_audit_with_the_keyboard_alone(page: Page, live_server, db, passwo
     keys.press_button("Start a new audit")
     expect_step(page, 0)
 
-    # Step 1 submitted empty: the error is announced, tied to its question and one Tab away.
+    # Step 1 submitted empty: the error is announced, focus is on the summary, which links to
+    # the question; the question is the next Tab stop after that link.
     page.evaluate(WATCH_SETTLE)
     keys.press_button("Save and continue")
     expect_focus_on_heading_and_announcement(
-        page, "Step 1 was not saved: some answers need attention."
+        page, "Step 1 was not saved: some answers need attention.", on="step-errors"
     )
     expect(page.get_by_role("alert")).to_contain_text("Some answers need attention")
     years = page.locator("fieldset#id_years")
@@ -200,7 +202,10 @@ def test_whole_audit_with_the_keyboard_alone(page: Page, live_server, db, passwo
     expect(years.locator("input[type=radio]").first).to_have_attribute("aria-invalid", "true")
     page.keyboard.press("Tab")
     info = keys.check_indicator()
-    assert info["name"] == "years", f"the first Tab after the error went to {describe(info)}"
+    assert info["text"].startswith("How long"), f"the first Tab went to {describe(info)}"
+    page.keyboard.press("Tab")
+    info = keys.check_indicator()
+    assert info["name"] == "years", f"the second Tab after the error went to {describe(info)}"
     page.keyboard.press("Shift+Tab")  # back out of the form: the walk below starts above it
 
     # Steps 1-5: tick the choices, then Save and continue; htmx swaps in the next step.

@@ -4,7 +4,7 @@ headers it adds to static files and to its own error pages, and those pages (413
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.template import loader
 from django.utils.csp import build_policy
 
@@ -48,7 +48,10 @@ class Command(BaseCommand):
         ]
         (directory / "security-headers.conf").write_text("\n".join(lines) + "\n")
         for status, context in ERROR_PAGES.items():
-            page = loader.get_template(f"{status}.html").render(context)
+            try:
+                page = loader.get_template(f"{status}.html").render(context)
+            except ValueError as error:  # the manifest's names are unknown before collectstatic
+                raise CommandError(f"{error}: run `manage.py collectstatic` first.") from error
             (directory / "errors" / f"{status}.html").write_text(page)
         self.stdout.write(
             f"Wrote the security headers and {len(ERROR_PAGES)} error pages in {directory}."
