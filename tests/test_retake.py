@@ -90,7 +90,9 @@ def test_retaking_from_the_last_answers_asks_it_too(member_client, first):
 def test_bad_answers_get_a_message_and_a_400_and_nothing_is_saved(member_client, first):
     with time_machine.travel(AFTER_THREE_MONTHS, tick=False):
         audit, _ = start(member_client)
-        response = member_client.post(retake_url(audit), {"did": "quit", "pull": "9", "action": "continue"})
+        response = member_client.post(
+            retake_url(audit), {"did": "quit", "pull": "9", "action": "continue"}
+        )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Choose one of the answers listed." in page

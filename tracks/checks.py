@@ -17,7 +17,7 @@ def rows_without_origin():
     """[(row, what is missing)] for every content row whose origin is not told in full."""
     missing = []
     for model in apps.get_models():
-        if not issubclass(model, Sourced):
+        if not issubclass(model, Sourced) or model._meta.proxy:  # a proxy's rows are its base's
             continue
         unsigned = Q(origin=Origin.EDITORIAL) & (Q(added_by="") | Q(added_on__isnull=True))
         for row in model._base_manager.filter(Q(origin="") | unsigned):

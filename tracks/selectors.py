@@ -161,7 +161,7 @@ def editorial_additions():
         ),
     ]
     for model in apps.get_models():
-        if issubclass(model, Sourced):
+        if issubclass(model, Sourced) and not model._meta.proxy:  # a proxy's rows are its base's
             count = model._default_manager.filter(origin=Origin.EDITORIAL).count()
             opts = model._meta
             what = str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
