@@ -580,6 +580,7 @@ def made_pdf(client, audit):
     return client.get(url)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_pdf_is_the_print_page_on_at_most_two_a4_pages(member_client, settings):
     from audits import pdf
 
@@ -596,6 +597,7 @@ def test_the_pdf_is_the_print_page_on_at_most_two_a4_pages(member_client, settin
     assert document.pages[0].width == pytest.approx(210 * 96 / 25.4, abs=1)  # A4, in CSS px
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_pdf_is_made_by_the_worker_once_and_never_by_a_request(
     member_client, settings, monkeypatch
 ):
@@ -629,6 +631,7 @@ def test_a_pdf_is_made_by_the_worker_once_and_never_by_a_request(
     assert queued_tasks("audits.tasks.make_audit_pdf").count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
 def test_another_member_gets_404_for_a_pdf_and_its_page(member_client, other_member, settings):
     settings.TASKS = DATABASE_TASKS
     audit = walk(member_client)

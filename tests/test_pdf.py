@@ -11,7 +11,8 @@ from audit_helpers import walk
 from django.urls import reverse
 from task_helpers import DATABASE_TASKS, run_worker
 
-pytestmark = pytest.mark.django_db
+# The task worker closes a connection it finds inside a transaction: these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PDFTOPPM = "/usr/bin/pdftoppm"
 

@@ -515,6 +515,7 @@ def test_console_mail_prints_a_long_link_whole_on_one_line(settings, ada):
     assert services.unsubscribe_url(reminder) in printed
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_logs_each_task_state_once(settings, ada):
     import io
     import logging
