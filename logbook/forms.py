@@ -7,6 +7,12 @@ from . import items
 from .models import Entry
 
 
+class CatalogueSelect(forms.Select):
+    """The catalogue's choices with each option written inline (see its template)."""
+
+    template_name = "logbook/catalogue_select.html"
+
+
 class EntryForm(forms.ModelForm):
     # Checked against the catalogue in clean(), so a session listed under two tracks is found
     # by either of its references.
@@ -35,7 +41,7 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args, catalogue=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue or items.Catalogue()
-        self.fields["item"].widget = forms.Select(
+        self.fields["item"].widget = CatalogueSelect(
             choices=[("", "— not in the catalogue —"), *self.catalogue.choices]
         )
         self.fields["title"].required = False
