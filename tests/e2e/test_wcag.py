@@ -652,3 +652,18 @@ def test_the_note_counts_its_characters_as_they_are_typed(page, live_server, db)
     page.locator("textarea").fill("x" * 520)
     expect(count).to_have_text("520 of 500 characters: 20 too many")
     expect(page.locator("textarea")).to_have_value("x" * 520)
+
+
+def test_on_a_phone_each_company_names_its_tracks_without_scrolling_sideways(
+    page, live_server, db
+):
+    """1.4.10: at 375 px the companies are a list, each with the tracks it hires for named
+    beside it, not a matrix whose names scroll away from its dots."""
+    page.set_viewport_size({"width": 375, "height": HEIGHT})
+    page.goto(live_server.url + "/companies/")
+    matrix = page.locator(".matrix-scroll")
+    assert matrix.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1")
+    row = page.locator(".matrix tbody tr", has=page.get_by_role("link", name="Glean", exact=True))
+    expect(row.get_by_text("Retrieval", exact=True)).to_be_visible()
+    box = row.get_by_text("Retrieval", exact=True).bounding_box()
+    assert box["x"] + box["width"] <= 375
