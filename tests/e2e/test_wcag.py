@@ -654,9 +654,7 @@ def test_the_note_counts_its_characters_as_they_are_typed(page, live_server, db)
     expect(page.locator("textarea")).to_have_value("x" * 520)
 
 
-def test_on_a_phone_each_company_names_its_tracks_without_scrolling_sideways(
-    page, live_server, db
-):
+def test_on_a_phone_each_company_names_its_tracks_without_scrolling_sideways(page, live_server, db):
     """1.4.10: at 375 px the companies are a list, each with the tracks it hires for named
     beside it, not a matrix whose names scroll away from its dots."""
     page.set_viewport_size({"width": 375, "height": HEIGHT})
