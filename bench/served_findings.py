@@ -25,9 +25,11 @@ import time
 from pathlib import Path
 
 import requests
-from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from loopback import client_from as client  # noqa: E402  (the tests' loopback clients)
+
 PORT = int(os.environ.get("FINDINGS_PORT", "8291"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "findings-not-a-secret-2026"  # noqa: S105  # nosec B105
@@ -49,24 +51,6 @@ print(give_totp(User.objects.get(username="erin")))
 gina = User.objects.get(username="gina")
 print(" ".join(str(audit_until(gina, 5).pk) for _ in range(PDFS + 1)))
 """
-
-
-class FromAddress(HTTPAdapter):
-    """Connections from one loopback address: to the server, another client."""
-
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-def client(address):
-    session = requests.Session()
-    session.mount("http://", FromAddress(address))
-    return session
 
 
 def csrf(session, path):

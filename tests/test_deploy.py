@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from loopback import client_from
 from ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,25 +79,6 @@ SECURITY_HEADERS = (
     "Cross-Origin-Opener-Policy",
     "Permissions-Policy",
 )
-
-
-class FromAddress(requests.adapters.HTTPAdapter):
-    """Connections from one loopback address (every 127.x.y.z is on loopback): to the server,
-    another client."""
-
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-def client_from(address):
-    session = requests.Session()
-    session.mount("http://", FromAddress(address))
-    return session
 
 
 @pytest.fixture(scope="module")
