@@ -33,6 +33,12 @@ def recent(model, since=None, limit=LIMIT, **filters):
     return list(rows.order_by("-history_date", "-history_id")[:limit])
 
 
+def renamed_under(model, listing, field, scope, since, limit):
+    """Edits of `model`'s rows ever listed (`listing.field`) under the tracks in `scope`."""
+    listed = listing.history.filter(**scope).values(field)
+    return recent(model, since, limit, history_type="~", id__in=listed)
+
+
 def names(model, ids):
     """{id: name} as the history last had it: removed rows keep theirs."""
     found = {}
@@ -120,27 +126,11 @@ def catalogue_changes(tracks=None, since=None, limit=LIMIT):
         own = recent(Track, since, limit)
     else:
         # Renames of what is listed under these tracks, as the history lists it.
-        companies = recent(
-            Company,
-            since,
-            limit,
-            history_type="~",
-            id__in=CompanyTrack.history.filter(**scope).values("company_id"),
+        companies = renamed_under(Company, CompanyTrack, "company_id", scope, since, limit)
+        conferences = renamed_under(
+            Conference, ConferenceTrack, "conference_id", scope, since, limit
         )
-        conferences = recent(
-            Conference,
-            since,
-            limit,
-            history_type="~",
-            id__in=ConferenceTrack.history.filter(**scope).values("conference_id"),
-        )
-        projects = recent(
-            Project,
-            since,
-            limit,
-            history_type="~",
-            id__in=ProjectTrack.history.filter(**scope).values("project_id"),
-        )
+        projects = renamed_under(Project, ProjectTrack, "project_id", scope, since, limit)
         own = recent(Track, since, limit, id__in=tracks)
     track_names = names(Track, [r.track_id for r in hiring + sessions + listings])
     company_names = names(Company, [r.company_id for r in hiring])
