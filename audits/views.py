@@ -362,11 +362,13 @@ def changes_since(audit):
     first (a fixed number of queries), with the tracks' names as the result gave them."""
     slugs = (audit.result or {}).get("recommended", [])
     ids = list(Track.objects.filter(slug__in=slugs).values_list("pk", flat=True))
-    changes = catalogue_changes(tracks=ids, since=audit.finished_at, limit=CHANGES_SHOWN)
+    changes = (
+        catalogue_changes(tracks=ids, since=audit.finished_at, limit=CHANGES_SHOWN) if ids else []
+    )
     return {
         "audit": audit,
         "names": (audit.result or {}).get("recommended_names", []),
-        "changes": changes if ids else [],
+        "changes": changes,
     }
 
 

@@ -11,7 +11,16 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from .models import Company, CompanyTrack, Conference, ConferenceTrack, Project, ProjectTrack, Track
+from .models import (
+    CatalogueVersion,
+    Company,
+    CompanyTrack,
+    Conference,
+    ConferenceTrack,
+    Project,
+    ProjectTrack,
+    Track,
+)
 
 SEED = "seed_content"
 LIMIT = 50
@@ -115,6 +124,8 @@ def listing_changes(model, rows, item_names, track_names, describe, url):
 def catalogue_changes(tracks=None, since=None, limit=LIMIT):
     """The newest changes (at most `limit`), of the whole catalogue or of `tracks` (ids): their
     own pages, and the companies, sessions and projects listed under them."""
+    if since is not None and CatalogueVersion.unchanged_since(since):
+        return []
     scope = {"track_id__in": tracks} if tracks is not None else {}
     hiring = recent(CompanyTrack, since, limit, **scope)
     sessions = recent(ConferenceTrack, since, limit, **scope)

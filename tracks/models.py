@@ -12,6 +12,7 @@ from django.core.validators import (
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -646,6 +647,7 @@ class CatalogueVersion(models.Model):
     catalogue's content, so a page kept under an older version is never read again."""
 
     token = models.CharField(max_length=32)
+    renewed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return self.token
@@ -657,5 +659,10 @@ class CatalogueVersion(models.Model):
     @classmethod
     def renew(cls):
         token = secrets.token_hex(8)
-        cls.objects.update_or_create(pk=1, defaults={"token": token})
+        cls.objects.update_or_create(pk=1, defaults={"token": token, "renewed_at": timezone.now()})
         return token
+
+    @classmethod
+    def unchanged_since(cls, moment):
+        """Whether no change to the catalogue was saved after `moment` (one query)."""
+        return cls.objects.filter(pk=1, renewed_at__lte=moment).exists()
