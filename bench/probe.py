@@ -1,4 +1,5 @@
-"""Cost probes in one process: queries and CPU per page, for members with 5 and 500 audits.
+"""Cost probes in one process: queries and CPU per page, for members with 5 and 500 audits and
+for the member with a long curiosity log (its log page, and starting an audit).
 
     .venv/bin/python bench/probe.py [--requests 200] [--json out.json]
 
@@ -42,10 +43,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from audits.models import Audit  # noqa: E402
 from audits.views import HISTORY_PAGE_SIZE  # noqa: E402
-from bench.data import FEW_MEMBER, HISTORY_MEMBER  # noqa: E402
+from bench.data import FEW_MEMBER, HISTORY_MEMBER, LOG_MEMBER  # noqa: E402
 from tracks.models import Company, Track  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -67,6 +69,11 @@ def member_pages(member):
     }
 
 
+def log_pages():
+    """The long log's page, and starting an audit: a POST that reads the log's last year."""
+    return {"log page": reverse("logbook:log"), "start audit": ("POST", reverse("audits:new"))}
+
+
 def catalogue_pages():
     track, company = Track.objects.first(), Company.objects.first()
     return {
@@ -81,25 +88,32 @@ def catalogue_pages():
     }
 
 
-def queries(client, url):
+def fetch(client, page):
+    """A page's URL is a GET answered 200; ("POST", url), a POST answered with a redirect."""
+    if isinstance(page, tuple):
+        return client.post(page[1]), 302
+    return client.get(page), 200
+
+
+def queries(client, page):
     caches["pages"].clear()  # a full render, not a cached one
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"GET {url} answered {response.status_code}")
+        response, expected = fetch(client, page)
+    if response.status_code != expected:
+        raise SystemExit(f"{page} answered {response.status_code}")
     return len(captured)
 
 
-def cpu_ms(client, url, requests, cold=True):
+def cpu_ms(client, page, requests, cold=True):
     """CPU per first view: the cache is cleared before each request, outside the timing (with
     `cold=False`, kept: what a page costs when everything it may cache is cached)."""
     spent = 0.0
-    client.get(url)
+    fetch(client, page)
     for _ in range(requests):
         if cold:
             caches["pages"].clear()
         started = time.process_time()
-        client.get(url)
+        fetch(client, page)
         spent += time.process_time() - started
     return spent / requests * 1000
 
@@ -127,6 +141,20 @@ def main():
             if options.no_cpu
             else {name: cpu_ms(client, url, options.requests) for name, url in pages.items()},
         }
+    if logger := users.filter(username=LOG_MEMBER).first():  # bench/data.py --log-entries
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(logger)
+        started = timezone.now()
+        report["log"] = {
+            "entries": logger.log_entries.count(),
+            "queries": {name: queries(client, page) for name, page in log_pages().items()},
+            "cpu_ms": {}
+            if options.no_cpu
+            else {
+                name: cpu_ms(client, page, options.requests) for name, page in log_pages().items()
+            },
+        }
+        logger.audits.filter(created_at__gte=started).delete()  # those the probe started
     if not options.no_cpu:
         # The least a page costs, signed in and as a visitor, beside /healthz.
         member, visitor = Client(HTTP_HOST=HOST), Client(HTTP_HOST=HOST)
@@ -152,6 +180,11 @@ def main():
         cpu = report["members"][HISTORY_MEMBER]["cpu_ms"].get(name)
         shown = f"{cpu:6.2f}" if cpu is not None else ""
         print(f"  {name:20} {few_counts[name]:>4} vs {many_counts[name]:<4}{shown:>28}")
+    if log := report.get("log"):
+        for name, count in log["queries"].items():
+            cpu = log["cpu_ms"].get(name)
+            shown = f"{cpu:6.2f}" if cpu is not None else ""
+            print(f"  {name}, {log['entries']:,} log entries {count:>8}{shown:>20}")
     for name, data in report["catalogue"].items():
         shown = f"{data['cpu_ms']:6.2f}" if data["cpu_ms"] is not None else ""
         print(f"  visitor: {name:11} {data['queries']:>4}{shown:>36}")

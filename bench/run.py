@@ -621,6 +621,11 @@ def queries_table(report):
         lines.append(
             f"| {name} | {count} | {many['queries'][name]} | {f'{cpu:.2f}' if cpu else '—'} |"
         )
+    if log := report.get("log"):
+        for name, count in log["queries"].items():
+            cpu = log["cpu_ms"].get(name)
+            shown = f"{cpu:.2f}" if cpu else "—"
+            lines.append(f"| {name}, {log['entries']:,} log entries | {count} | | {shown} |")
     for name, data in report["catalogue"].items():
         cpu = data["cpu_ms"]
         lines.append(f"| visitor: {name} | {data['queries']} | | {f'{cpu:.2f}' if cpu else '—'} |")
