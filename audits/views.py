@@ -18,8 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
-from tracks.changes import catalogue_changes
-from tracks.models import Track
+from tracks.changes import track_changes_since
 
 from . import charts, evidence, exports, flows, reports, shares, stored_pdfs
 from .client_address import client_address
@@ -348,7 +347,7 @@ def result(request, audit_id):
 def render_result(request, audit, status=200, template="audits/result.html", **extra):
     context = reports.report_context(audit)
     if template == "audits/result.html":
-        context["since"] = changes_since(audit)
+        context["since"] = changes_since(audit.finished_at, audit.result or {})
     if request.user.is_authenticated and template == "audits/result.html":
         link = audit.share_links.filter(revoked_at=None).first()
         context["share_link"] = link
@@ -357,18 +356,13 @@ def render_result(request, audit, status=200, template="audits/result.html", **e
     return render(request, template, context, status=status)
 
 
-def changes_since(audit):
-    """What curators changed in the audit's recommended tracks since it was finished, newest
-    first (a fixed number of queries), with the tracks' names as the result gave them."""
-    slugs = (audit.result or {}).get("recommended", [])
-    ids = list(Track.objects.filter(slug__in=slugs).values_list("pk", flat=True))
-    changes = (
-        catalogue_changes(tracks=ids, since=audit.finished_at, limit=CHANGES_SHOWN) if ids else []
-    )
+def changes_since(finished_at, result):
+    """What curators changed in an audit's recommended tracks since it was finished (at
+    `finished_at`), newest first, with the tracks' names as its `result` gave them."""
     return {
-        "audit": audit,
-        "names": (audit.result or {}).get("recommended_names", []),
-        "changes": changes,
+        "finished_at": finished_at,
+        "names": result.get("recommended_names") or [],
+        "changes": track_changes_since(result.get("recommended") or [], finished_at, CHANGES_SHOWN),
     }
 
 
@@ -495,10 +489,22 @@ def history(request):
     if page_number != str(page.number):
         # ?page=0, ?page=01, ?page=last, past the end: the page a person meant, at one address.
         return redirect(f"{reverse('audits:history')}?page={page.number}")
-    finished = request.user.audits.filter(status=Audit.Status.FINISHED).order_by("-finished_at")
-    trend_ids = list(finished.values_list("id", flat=True)[: charts.TREND_LIMIT])
+    # The newest finished audits, in one read: the trend, the retake and what changed since.
+    trend = list(
+        request.user.audits.filter(status=Audit.Status.FINISHED)
+        .order_by("-finished_at")
+        .values(
+            "id",
+            "finished_at",
+            scores=F("result__scores"),
+            possible=F("result__possible"),
+            recommended=F("result__recommended"),
+            recommended_names=F("result__recommended_names"),
+        )[: charts.TREND_LIMIT]
+    )
     # Compare sent the member back: the audits they ticked stay ticked.
     selected = set(request.GET.getlist("audit"))
+    last = trend[0] if trend else None
     return render(
         request,
         "audits/history.html",
@@ -506,22 +512,10 @@ def history(request):
             "page": page,
             "total": TOTAL_STEPS,
             "selected": selected,
-            "can_compare": len(trend_ids) >= 2,
-            "trend": charts.trend_chart(
-                Audit.objects.filter(pk__in=trend_ids)
-                .order_by("-finished_at")
-                .values(
-                    "finished_at",
-                    scores=F("result__scores"),
-                    possible=F("result__possible"),
-                    recommended=F("result__recommended"),
-                    recommended_names=F("result__recommended_names"),
-                )
-            ),
-            "last_finished": trend_ids[0] if trend_ids else None,
-            "since": changes_since(finished.only("id", "finished_at", "result").first())
-            if trend_ids
-            else None,
+            "can_compare": len(trend) >= 2,
+            "trend": charts.trend_chart(trend),
+            "last_finished": last and last["id"],
+            "since": changes_since(last["finished_at"], last) if last else None,
         },
     )
 
@@ -549,7 +543,11 @@ def compare(request):
         query = urlencode([("audit", audit_id) for audit_id in audit_ids(ids)])
         return redirect(f"{reverse('audits:history')}{'?' + query if query else ''}")
     try:
-        found = list(request.user.audits.filter(pk__in=ids, status=Audit.Status.FINISHED))
+        found = list(
+            request.user.audits.filter(pk__in=ids, status=Audit.Status.FINISHED).only(
+                "id", "finished_at", "answers_snapshot", "result"
+            )
+        )
     except ValidationError as error:  # an id that is not a UUID
         raise Http404("No such audit.") from error
     if len(found) != 2:

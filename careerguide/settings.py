@@ -145,9 +145,10 @@ PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", default=True)
 
 # Two caches. "default" is the database: allauth counts its rate limits there, so log-ins are
 # counted and go through whatever happens to Redis. "pages" keeps the catalogue's pages for
-# visitors and each finished audit's report: Redis when REDIS_URL is given, where a stopped, hung
-# or full Redis is a miss after a tenth of a second (django-redis's IGNORE_EXCEPTIONS), else the
-# same table. Sessions are kept in the database.
+# visitors, the tracks' newest changes (both under the catalogue's version) and each finished
+# audit's report: Redis when REDIS_URL is given, where a stopped, hung or full Redis is a miss
+# after a tenth of a second (django-redis's IGNORE_EXCEPTIONS), else the same table. Sessions are
+# kept in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "careerguide_cache"
 CACHES = {

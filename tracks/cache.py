@@ -1,4 +1,5 @@
-"""The catalogue's cache: whole pages for visitors, kept under the catalogue's version.
+"""The catalogue's cache: whole pages for visitors, and the tracks' newest changes members' pages
+list, kept under the catalogue's version.
 
 The version is a row in the database (CatalogueVersion), renewed in the same transaction as a
 curator's save, so once the save is visible the pages kept under the older version are never
@@ -70,3 +71,15 @@ def page_key(request, allowed):
     query = "&".join(f"{name}={request.GET[name]}" for name in sorted(request.GET))
     address = sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
     return f"page:{CatalogueVersion.current()}:{address}"
+
+
+def kept_under_version(name, token, compute):
+    """`compute()`, kept in the "pages" cache under the catalogue's version `token`: what is kept
+    is read only while no change to the catalogue has been saved."""
+    cache = caches["pages"]
+    key = f"{name}:{token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=PAGE_TIMEOUT)
+    return value

@@ -3,7 +3,8 @@ companies, conferences, sessions and projects added, renamed or removed, for the
 or some tracks, newest first. Only what changed and when: never who changed it.
 
 The seed content's own rows (change reason "seed_content") are where the history starts, not
-changes. A fixed number of queries, whatever the length of the history.
+changes. A fixed number of queries, whatever the length of the history; what changed in some
+tracks since a moment reads one row once their changes are kept under the catalogue's version.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from .cache import kept_under_version
 from .models import (
     CatalogueVersion,
     Company,
@@ -35,17 +37,15 @@ class Change:
     url: str
 
 
-def recent(model, since=None, limit=LIMIT, **filters):
+def recent(model, limit=LIMIT, **filters):
     rows = model.history.exclude(history_change_reason=SEED).filter(**filters)
-    if since is not None:
-        rows = rows.filter(history_date__gt=since)
     return list(rows.order_by("-history_date", "-history_id")[:limit])
 
 
-def renamed_under(model, listing, field, scope, since, limit):
+def renamed_under(model, listing, field, scope, limit):
     """Edits of `model`'s rows ever listed (`listing.field`) under the tracks in `scope`."""
     listed = listing.history.filter(**scope).values(field)
-    return recent(model, since, limit, history_type="~", id__in=listed)
+    return recent(model, limit, history_type="~", id__in=listed)
 
 
 def names(model, ids):
@@ -121,28 +121,50 @@ def listing_changes(model, rows, item_names, track_names, describe, url):
     return changes
 
 
-def catalogue_changes(tracks=None, since=None, limit=LIMIT):
-    """The newest changes (at most `limit`), of the whole catalogue or of `tracks` (ids): their
-    own pages, and the companies, sessions and projects listed under them."""
-    if since is not None and CatalogueVersion.unchanged_since(since):
+def track_changes_since(slugs, since, limit=LIMIT):
+    """The newest changes (at most `limit`) of the tracks named by `slugs` saved after `since`.
+    One row is read when nothing changed since, or when these tracks' changes are kept: they
+    are the same for every member, kept under the catalogue's version (tracks.cache)."""
+    if not slugs:
         return []
+    version = CatalogueVersion.objects.filter(pk=1).values_list("token", "renewed_at").first()
+    if version is not None and version[1] <= since:
+        return []
+    slugs = sorted(set(slugs))
+
+    def newest():
+        return catalogue_changes(
+            tracks=Track.objects.filter(slug__in=slugs).values("pk"), limit=limit
+        )
+
+    changes = (
+        newest()
+        if version is None
+        else kept_under_version(f"changes:{','.join(slugs)}:{limit}", version[0], newest)
+    )
+    # The newest `limit` changes, less those before `since`, are the newest `limit` after it.
+    return [change for change in changes if change.when > since]
+
+
+def catalogue_changes(tracks=None, limit=LIMIT):
+    """The newest changes (at most `limit`), of the whole catalogue or of `tracks` (ids, or a
+    query of them): their own pages, and the companies, sessions and projects listed under
+    them."""
     scope = {"track_id__in": tracks} if tracks is not None else {}
-    hiring = recent(CompanyTrack, since, limit, **scope)
-    sessions = recent(ConferenceTrack, since, limit, **scope)
-    listings = recent(ProjectTrack, since, limit, **scope)
+    hiring = recent(CompanyTrack, limit, **scope)
+    sessions = recent(ConferenceTrack, limit, **scope)
+    listings = recent(ProjectTrack, limit, **scope)
     if tracks is None:
-        companies = recent(Company, since, limit)
-        conferences = recent(Conference, since, limit)
-        projects = recent(Project, since, limit)
-        own = recent(Track, since, limit)
+        companies = recent(Company, limit)
+        conferences = recent(Conference, limit)
+        projects = recent(Project, limit)
+        own = recent(Track, limit)
     else:
         # Renames of what is listed under these tracks, as the history lists it.
-        companies = renamed_under(Company, CompanyTrack, "company_id", scope, since, limit)
-        conferences = renamed_under(
-            Conference, ConferenceTrack, "conference_id", scope, since, limit
-        )
-        projects = renamed_under(Project, ProjectTrack, "project_id", scope, since, limit)
-        own = recent(Track, since, limit, id__in=tracks)
+        companies = renamed_under(Company, CompanyTrack, "company_id", scope, limit)
+        conferences = renamed_under(Conference, ConferenceTrack, "conference_id", scope, limit)
+        projects = renamed_under(Project, ProjectTrack, "project_id", scope, limit)
+        own = recent(Track, limit, id__in=tracks)
     track_names = names(Track, [r.track_id for r in hiring + sessions + listings])
     company_names = names(Company, [r.company_id for r in hiring])
     conference_names = names(Conference, [r.conference_id for r in sessions])

@@ -661,8 +661,3 @@ class CatalogueVersion(models.Model):
         token = secrets.token_hex(8)
         cls.objects.update_or_create(pk=1, defaults={"token": token, "renewed_at": timezone.now()})
         return token
-
-    @classmethod
-    def unchanged_since(cls, moment):
-        """Whether no change to the catalogue was saved after `moment` (one query)."""
-        return cls.objects.filter(pk=1, renewed_at__lte=moment).exists()
