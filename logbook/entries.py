@@ -11,6 +11,8 @@ from .models import Entry
 # Entries a member may add in 24 hours by hand or in one tap, and import from files.
 DAILY_LIMIT = 100
 DAILY_IMPORT_LIMIT = 5000
+# What the log lists of an entry: the listing reads these columns alone.
+LISTED = ("id", "kind", "day", "title", "link", "note")
 
 
 def over_daily_limit(member, adding=1, imported=False):
@@ -22,23 +24,18 @@ def over_daily_limit(member, adding=1, imported=False):
 def quick_add(member, reference):
     """Log a catalogue item today, as its kind (a session is a talk finished); None when the
     reference names nothing."""
-    found = items.resolve(reference)
-    if found is None:
+    item = items.resolve(reference)
+    if item is None:
         return None
-    field, item = found
     return Entry.objects.create(
-        member=member,
-        kind=items.kind_of(field, item),
-        title=items.title_of(field, item),
-        **{field: item},
+        member=member, kind=item.kind, title=item.title, **{f"{item.field}_id": item.pk}
     )
 
 
 def member_entries(member, kind="", track=None):
-    """The member's entries, newest first, with what they point to (one query per page)."""
-    entries = Entry.objects.filter(member=member).select_related(
-        "session__conference", "project", "company", "option"
-    )
+    """The member's entries, newest first, with what the log lists of each (one query per
+    page)."""
+    entries = Entry.objects.filter(member=member).only(*LISTED)
     if kind:
         entries = entries.filter(kind=kind)
     if track is not None:

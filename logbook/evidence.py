@@ -8,7 +8,7 @@ the values a step's form stores, so the audit can tick them and say "in your log
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Window
 from django.utils import timezone
 
 from audits.models import Question
@@ -35,7 +35,7 @@ OPTION_STEPS = {
 
 
 def evidence_for_audit(member):
-    """The log's evidence for a new audit of `member`, or None when there is none (three
+    """The log's evidence for a new audit of `member`, or None when there is none (two
     queries, whatever the size of the log)."""
     since = timezone.localdate() - WINDOW
     recent = Entry.objects.filter(member=member, day__gte=since)
@@ -76,23 +76,22 @@ def evidence_for_audit(member):
         seen = field.get(value, {"count": 0, "last": ""})
         last = max(seen["last"], group["last"].isoformat())
         field[value] = {"count": seen["count"] + group["count"], "last": last}
-    unmatched = recent.exclude(matched)
-    shown = [
-        {
-            "kind": entry.kind,
-            "step": STEP_OF_KIND[entry.kind],
-            "title": entry.title,
-            "day": entry.day.isoformat(),
-        }
-        for entry in unmatched.only("kind", "title", "day")[:UNMATCHED_SHOWN]
-    ]
-    if not steps and not shown:
+    # The newest entries that match no option, each with how many there are in all.
+    unmatched = list(
+        recent.exclude(matched)
+        .annotate(total=Window(Count("id")))
+        .values_list("kind", "title", "day", "total")[:UNMATCHED_SHOWN]
+    )
+    if not steps and not unmatched:
         return None
     return {
         "since": since.isoformat(),
         "steps": steps,
         # A question that takes one answer is prefilled with its most logged option.
         "single": sorted(f"{step}:{field}" for step, field in single),
-        "unmatched": shown,
-        "unmatched_count": unmatched.count(),
+        "unmatched": [
+            {"kind": kind, "step": STEP_OF_KIND[kind], "title": title, "day": day.isoformat()}
+            for kind, title, day, _total in unmatched
+        ],
+        "unmatched_count": unmatched[0][3] if unmatched else 0,
     }

@@ -64,20 +64,18 @@ class EntryForm(forms.ModelForm):
         for field in items.FIELDS:
             setattr(self.instance, field, None)
         if found:
-            field, item = found
-            item_kind = items.kind_of(field, item)
-            if kind and kind != item_kind:
+            if kind and kind != found.kind:
                 self.add_error(
                     "item",
-                    f"“{items.title_of(field, item)}” is logged as "
-                    f"“{Entry.Kind(item_kind).label.lower()}”: choose that kind or leave the "
+                    f"“{found.title}” is logged as "
+                    f"“{Entry.Kind(found.kind).label.lower()}”: choose that kind or leave the "
                     "catalogue empty.",
                 )
-            setattr(self.instance, field, item)
+            setattr(self.instance, f"{found.field}_id", found.pk)
             if not kind:
-                cleaned["kind"] = item_kind
+                cleaned["kind"] = found.kind
             if not cleaned.get("title"):
-                cleaned["title"] = items.title_of(field, item)
+                cleaned["title"] = found.title
         elif reference:
             self.add_error("item", "That is not in the catalogue (any more): type a title instead.")
         else:

@@ -1,6 +1,8 @@
 """The catalogue items an entry can point to, named by a reference such as "company:12": the
 choices of the log's form, the buttons of the catalogue pages, and what a reference resolves to."""
 
+from typing import NamedTuple
+
 from audits.models import Option, Question
 from tracks.models import Company, ConferenceTrack, Project
 
@@ -12,49 +14,57 @@ OPTION_KINDS = {
     Question.Step.READING: Entry.Kind.READING,
     Question.Step.TALKS: Entry.Kind.TALK,
 }
+# What an entry of a session, a project or a company is logged as.
+FIELD_KINDS = {
+    "session": Entry.Kind.TALK,
+    "project": Entry.Kind.CONTRIBUTION,
+    "company": Entry.Kind.COMPANY,
+}
 
 
-def session_title(session):
-    conference = session.conference.name
-    return f"{conference} — {session.session}" if session.session else conference
+class Item(NamedTuple):
+    """A catalogue item: the entry's field that points to it, its key, and the kind and title
+    an entry of it is logged with."""
+
+    field: str
+    pk: int
+    kind: str
+    title: str
+
+    @property
+    def reference(self):
+        return f"{self.field}:{self.pk}"
 
 
-def option_title(option):
-    return option.label
+def session_title(conference, session):
+    return f"{conference} — {session}" if session else conference
 
 
-def title_of(field, item):
+def field_items(field, **filters):
+    """The items of one field, in the order the log's select lists them (one query of the
+    columns they need)."""
     if field == "session":
-        return session_title(item)
-    if field == "option":
-        return option_title(item)
-    return item.name
-
-
-def kind_of(field, item):
-    if field == "session":
-        return Entry.Kind.TALK
-    if field == "project":
-        return Entry.Kind.CONTRIBUTION
-    if field == "company":
-        return Entry.Kind.COMPANY
-    return OPTION_KINDS[item.question.step]
-
-
-def sessions():
-    return ConferenceTrack.objects.select_related("conference").order_by(
-        "conference__name", "session", "pk"
-    )
-
-
-def options():
-    return (
-        Option.objects.filter(
-            question__step__in=list(OPTION_KINDS), published=True, question__published=True
+        rows = (
+            ConferenceTrack.objects.filter(**filters)
+            .order_by("conference__name", "session", "pk")
+            .values_list("pk", "conference__name", "session")
         )
-        .select_related("question")
-        .order_by("question__step", "label")
-    )
+        return [Item(field, pk, Entry.Kind.TALK, session_title(*names)) for pk, *names in rows]
+    if field == "option":
+        rows = (
+            Option.objects.filter(
+                question__step__in=list(OPTION_KINDS),
+                published=True,
+                question__published=True,
+                **filters,
+            )
+            .order_by("question__step", "label")
+            .values_list("pk", "question__step", "label")
+        )
+        return [Item(field, pk, OPTION_KINDS[step], label) for pk, step, label in rows]
+    model = {"project": Project, "company": Company}[field]
+    rows = model.objects.filter(**filters).values_list("pk", "name")
+    return [Item(field, pk, FIELD_KINDS[field], name) for pk, name in rows]
 
 
 class Catalogue:
@@ -65,41 +75,35 @@ class Catalogue:
         self.found = {}
         # A session listed under two tracks is one talk to choose: its first reference.
         self.shown, talks = {}, []
-        for session in sessions():
-            reference = f"session:{session.pk}"
-            self.found[reference] = ("session", session)
-            title = session_title(session)
-            if title not in self.shown:
-                self.shown[title] = reference
-                talks.append((reference, title))
+        for item in field_items("session"):
+            self.found[item.reference] = item
+            if item.title not in self.shown:
+                self.shown[item.title] = item.reference
+                talks.append((item.reference, item.title))
         grouped = {kind: [] for kind in OPTION_KINDS.values()}
-        for option in options():
-            self.found[f"option:{option.pk}"] = ("option", option)
-            grouped[OPTION_KINDS[option.question.step]].append(
-                (f"option:{option.pk}", option.label)
-            )
-        projects = list(Project.objects.all())
-        companies = list(Company.objects.all())
-        self.found.update({f"project:{p.pk}": ("project", p) for p in projects})
-        self.found.update({f"company:{c.pk}": ("company", c) for c in companies})
+        for item in field_items("option"):
+            self.found[item.reference] = item
+            grouped[item.kind].append((item.reference, item.title))
+        projects, companies = field_items("project"), field_items("company")
+        self.found.update((item.reference, item) for item in projects + companies)
         self.choices = [
             ("Talks at conferences", talks),
             ("Talk topics", grouped[Entry.Kind.TALK]),
             ("Problems", grouped[Entry.Kind.PROBLEM]),
             ("Reading", grouped[Entry.Kind.READING]),
-            ("Open-source projects", [(f"project:{p.pk}", p.name) for p in projects]),
-            ("Companies", [(f"company:{c.pk}", c.name) for c in companies]),
+            ("Open-source projects", [(item.reference, item.title) for item in projects]),
+            ("Companies", [(item.reference, item.title) for item in companies]),
         ]
 
     def shown_reference(self, reference):
         """The choice that shows `reference`'s item."""
-        found = self.found.get(reference)
-        if found and found[0] == "session":
-            return self.shown.get(session_title(found[1]), reference)
+        item = self.found.get(reference)
+        if item and item.field == "session":
+            return self.shown.get(item.title, reference)
         return reference
 
     def resolve(self, reference):
-        """(field, item) for a reference like "project:3", or None when it names nothing."""
+        """The Item of a reference like "project:3", or None when it names nothing."""
         return self.found.get(str(reference))
 
 
@@ -107,18 +111,12 @@ FIELDS = ("session", "project", "company", "option")
 
 
 def resolve(reference):
-    """(field, item) for one reference like "project:3" (one query), or None."""
+    """The Item of one reference like "project:3" (one query), or None."""
     field, _, pk = str(reference).partition(":")
     if field not in FIELDS or not pk.isdigit() or len(pk) > 12:
         return None
-    querysets = {
-        "session": ConferenceTrack.objects.select_related("conference"),
-        "project": Project.objects.all(),
-        "company": Company.objects.all(),
-        "option": options(),
-    }
-    item = querysets[field].filter(pk=int(pk)).first()
-    return (field, item) if item is not None else None
+    found = field_items(field, pk=int(pk))
+    return found[0] if found else None
 
 
 def reference_of(entry):
