@@ -12,6 +12,14 @@ class CatalogueSelect(forms.Select):
 
     template_name = "logbook/catalogue_select.html"
 
+    def optgroups(self, name, value, attrs=None):
+        """(group label or None, [(value, label)]) for each group and each choice outside one;
+        the template marks the choice equal to the widget's value."""
+        return [
+            (None, [(group, choices)]) if isinstance(choices, str) else (group, choices)
+            for group, choices in self.choices
+        ]
+
 
 class EntryForm(forms.ModelForm):
     # Checked against the catalogue in clean(), so a session listed under two tracks is found
