@@ -9,6 +9,7 @@ tracks since a moment reads one row once their changes are kept under the catalo
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.urls import reverse
 
@@ -37,21 +38,28 @@ class Change:
     url: str
 
 
+@cache
+def history_of(model):
+    """The manager of `model`'s history rows, looked up once per model: each `model.history`
+    builds a new manager class (django-simple-history 3.13)."""
+    return model.history.model.objects
+
+
 def recent(model, limit=LIMIT, **filters):
-    rows = model.history.exclude(history_change_reason=SEED).filter(**filters)
+    rows = history_of(model).exclude(history_change_reason=SEED).filter(**filters)
     return list(rows.order_by("-history_date", "-history_id")[:limit])
 
 
 def renamed_under(model, listing, field, scope, limit):
     """Edits of `model`'s rows ever listed (`listing.field`) under the tracks in `scope`."""
-    listed = listing.history.filter(**scope).values(field)
+    listed = history_of(listing).filter(**scope).values(field)
     return recent(model, limit, history_type="~", id__in=listed)
 
 
 def names(model, ids):
     """{id: name} as the history last had it: removed rows keep theirs."""
     found = {}
-    for row in model.history.filter(id__in=set(ids)).order_by("id", "-history_date"):
+    for row in history_of(model).filter(id__in=set(ids)).order_by("id", "-history_date"):
         found.setdefault(row.id, row.name)
     return found
 
@@ -62,7 +70,7 @@ def former_names(model, rows):
     if not edits:
         return {}
     earlier = {}
-    for row in model.history.filter(id__in={r.id for r in edits}).order_by("history_date"):
+    for row in history_of(model).filter(id__in={r.id for r in edits}).order_by("history_date"):
         earlier.setdefault(row.id, []).append(row)
     before = {}
     for row in edits:
