@@ -153,7 +153,6 @@ def trend_chart(rows):
             {
                 "lines": [{"text": text, "y": y + 13 + i * line} for i, text in enumerate(lines)],
                 "y": cells_y,
-                "text_y": cells_y + 17,
                 "cells": cells,
             }
         )
