@@ -440,6 +440,9 @@ def locust(stack, people, directory, rate, duration):
         "visitor_walks": count("visitor walk: result")
         - count("visitor walk: result", "Failure Count"),
         "revalidations": count("visitor: revalidate"),
+        # Each kind of request (bench/mix.py names them): how many, and their p95 in ms.
+        "kinds": {name: (int(line["Request Count"]), float(line["95%"]))
+                  for name, line in lines.items()},
     }  # fmt: skip
     time.sleep(0.5)
     return row
@@ -881,6 +884,8 @@ def main():
     judge(mixed)
     log(f"  {mixed['name']}: {mixed['rps']:,.0f} req/s, p95 {mixed['p95'] / 1000:.0f} ms, "
         f"{mixed['errors']} errors, {mixed['walks']} audits walked")  # fmt: skip
+    for kind, (requests, p95) in sorted(mixed["kinds"].items(), key=lambda item: -item[1][1]):
+        log(f"    {kind}: {requests:,} requests, p95 {p95:,.0f} ms")
     log("== the highest rate within the p95 limit")
     best = highest_rate(stack, mix_people, directory)
     report["highest_rate"] = f"{best} req/s" if best else f"none of {CONFIG['rates']}"
@@ -913,7 +918,13 @@ def main():
         f"({mixed['visitor_walks']:,} of them by visitors) and {mixed['revalidations']:,} pages "
         f"revalidated; with Redis hung, {hung['walks']:,} walked; with Redis stopped, "
         f"{down['walks']:,}. The app logged {report['tracebacks_off']} tracebacks with every "
-        f"cache off and {report['tracebacks_on']} with caches on."
+        f"cache off and {report['tracebacks_on']} with caches on. The mix's slowest kinds of "
+        "request, by p95: "
+        + "; ".join(
+            f"{kind} {p95:,.0f} ms ({requests:,} requests)"
+            for kind, (requests, p95) in sorted(mixed["kinds"].items(), key=lambda i: -i[1][1])[:6]
+        )
+        + "."
     )
 
     references = [reference_row(r) for r in (healthz, visitor_floor, floor) if r.get("runs")]
