@@ -5,7 +5,7 @@ import textwrap
 from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
 
-from .scoring import points_sentence
+from .scoring import COMPANY_POINTS, CURIOSITY_POINTS, TALK_POINTS
 from .steps import ANSWER_LINES
 
 TREND_LIMIT = 12
@@ -84,7 +84,8 @@ def score_chart(result):
     return {
         "rows": rows,
         "possible": possible,
-        "points_sentence": points_sentence(),
+        # What one answer of each kind gives, for the sentence that says how a score is counted.
+        "points": {"talk": TALK_POINTS, "company": COMPANY_POINTS, "curiosity": CURIOSITY_POINTS},
         "width": BARS_WIDTH,
         "bar_length": BAR_LENGTH,
         "height": y,

@@ -3,10 +3,12 @@
 from django.db.models import Count, Q
 
 from .models import Audit
+from .reports import in_words
 
 
 def audit_as_dict(audit):
-    """A JSON-ready record of one audit: its answers and (when finished) the result snapshot."""
+    """A JSON-ready record of one audit: its answers and (when finished) the result snapshot,
+    its sentences written out as the result page says them."""
     return {
         "id": str(audit.id),
         "status": audit.status,
@@ -16,7 +18,7 @@ def audit_as_dict(audit):
         "seconds_spent": audit.seconds_spent,
         "answers": audit.answers_snapshot
         or {str(answer.step): answer.data for answer in audit.answers.all()},
-        "result": audit.result,
+        "result": in_words(audit.result),
         "scoring_version": audit.scoring_version,
     }
 

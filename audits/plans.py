@@ -45,12 +45,13 @@ def listed_session(session):
     return f"{session.label} ({note})" if note else session.label
 
 
-def plan_item(text, links, after=""):
-    return {"text": text, "links": [{"text": t, "url": u} for t, u in links], "after": after}
+def links(pairs):
+    return [{"text": text, "url": url} for text, url in pairs]
 
 
 def track_plan(track, highlight, finished_talks, runner_up=False):
-    """Three stages of 30 days for one track: become the person, build depth, make it visible."""
+    """Three stages of 30 days for one track: become the person, build depth, make it visible.
+    Each item is a code and its links; templates/audits/plan.html writes its words."""
     name, url = track.name, track.get_absolute_url()
     skills = [skill.name for skill in track.skills.all()]
     first = skills[0] if skills else name
@@ -61,65 +62,55 @@ def track_plan(track, highlight, finished_talks, runner_up=False):
     hiring = list(track.hiring.all())
 
     start = [
-        plan_item("Ask to own your team's next decision about", [(first, url)], "."),
-        plan_item(
-            f"Become the person your team brings {name} problems to; the guide says why:",
-            [(highlight.title, highlight.get_absolute_url())] if highlight else [(name, url)],
-            ".",
-        ),
+        {"code": "own-decision", "links": links([(first, url)])},
+        {
+            "code": "become-the-person",
+            "links": links(
+                [(highlight.title, highlight.get_absolute_url())] if highlight else [(name, url)]
+            ),
+        },
     ]
     if unseen:
         session = unseen[0]
         start.append(
-            plan_item(
-                "Watch a talk next from",
-                [(listed_session(session), session.conference.get_absolute_url())],
-                ".",
-            )
+            {
+                "code": "watch-a-talk",
+                "links": links([(listed_session(session), session.conference.get_absolute_url())]),
+            }
         )
     depth = []
     if projects:
         depth.append(
-            plan_item(
-                "Contribute a fix, a test or a doc page to"
-                + (" one of" if len(projects) > 1 else ""),
-                [(project.name, project.get_absolute_url()) for project in projects[:3]],
-                ".",
-            )
+            {
+                "code": "contribute",
+                "links": links(
+                    (project.name, project.get_absolute_url()) for project in projects[:3]
+                ),
+            }
         )
-    owns = track.owns.rstrip(". ")
     depth.append(
-        plan_item(
-            f"Take on a piece of what the track owns on your team, {owns}:", [(first, url)], "."
-        )
+        {"code": "take-on", "owns": track.owns.rstrip(". "), "links": links([(first, url)])}
     )
-    visible = [plan_item("Give a brown-bag talk on", [(second, url)], " to your team.")]
+    visible = [{"code": "brown-bag", "links": links([(second, url)])}]
     if hiring:
         visible.append(
-            plan_item(
-                f"Look at who hires for it: {track.companies_title[:1].lower()}"
-                f"{track.companies_title[1:]} include",
-                [
+            {
+                "code": "who-hires",
+                "companies_title": track.companies_title,
+                "links": links(
                     (
                         f"{h.shown_name} ({h.brackets})" if h.brackets else h.shown_name,
                         h.company.get_absolute_url(),
                     )
                     for h in hiring[:PLAN_COMPANIES]
-                ],
-                ".",
-            )
+                ),
+            }
         )
-    visible.append(
-        plan_item(
-            "Then take the audit again and compare:",
-            [("the curiosity audit", reverse("audits:new"))],
-            ".",
-        )
-    )
+    visible.append({"code": "retake"})
     stages = [
-        {"title": "Days 1–30: become the person", "items": start},
-        {"title": "Days 31–60: build depth", "items": depth},
-        {"title": "Days 61–90: make it visible", "items": visible},
+        {"code": "become-the-person", "items": start},
+        {"code": "build-depth", "items": depth},
+        {"code": "make-it-visible", "items": visible},
     ]
     return {
         "slug": track.slug,
@@ -133,59 +124,26 @@ def track_plan(track, highlight, finished_talks, runner_up=False):
 def generalist_plan(leaning):
     """Under a year: the chapter's advice is breadth, so three stages of trying, and the leaning
     (a track, or None) kept in view for the next audit."""
-    guide = reverse("tracks:guide")
-    try_widely = [
-        plan_item(
-            "Work across prompting, retrieval, evals and observability on your team's features; "
-            "in year 1 breadth is worth more than depth, as",
-            [("the guide", f"{guide}#when-year-1")],
-            " says.",
-        ),
-        plan_item(
-            "Note the problems that make you lose track of time, whatever area they are in; "
-            "the curiosity audit asks about them:",
-            [("its first questions", f"{guide}#curiosity-audit")],
-            ".",
-        ),
-    ]
-    read_widely = [
-        plan_item(
-            "Finish a conference talk from an area you have not worked in:",
-            [("the conferences and their sessions", reverse("tracks:conference_list"))],
-            ".",
-        ),
-        plan_item(
-            "Read the issues of an open-source project in an area that is new to you:",
-            [("the projects", reverse("tracks:project_list"))],
-            ".",
-        ),
-    ]
-    look_again = []
+    look_again = [{"code": "retake-after-year-1"}]
     if leaning:
-        look_again.append(
-            plan_item(
-                "Keep your leaning in view, as something to watch, not a decision:",
-                [(leaning.name, leaning.get_absolute_url())],
-                ".",
-            )
+        look_again.insert(
+            0,
+            {
+                "code": "keep-the-leaning",
+                "links": links([(leaning.name, leaning.get_absolute_url())]),
+            },
         )
-    look_again.append(
-        plan_item(
-            "Take the audit again after your first year, when the pivot comes naturally:",
-            [("the curiosity audit", reverse("audits:new"))],
-            ".",
-        )
-    )
     return {
         "slug": "generalist",
-        "name": "a generalist's first year",
-        "title": "Your 90-day plan: stay a generalist",
-        "more": "What the guide says about year 1",
-        "url": f"{guide}#when-year-1",
+        "generalist": True,
+        "url": f"{reverse('tracks:guide')}#when-year-1",
         "runner_up": False,
         "stages": [
-            {"title": "Days 1–30: try every area", "items": try_widely},
-            {"title": "Days 31–60: read and watch widely", "items": read_widely},
-            {"title": "Days 61–90: look again", "items": look_again},
+            {
+                "code": "try-every-area",
+                "items": [{"code": "work-across"}, {"code": "note-problems"}],
+            },
+            {"code": "read-widely", "items": [{"code": "finish-a-talk"}, {"code": "read-issues"}]},
+            {"code": "look-again", "items": look_again},
         ],
     }

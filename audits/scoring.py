@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 # 2: each score's sources, the scale (`possible`) and the runner-up with its reason.
 # 3: a talk topic is "a talk on “…”", never "a talk at" it as if it were a conference.
-SCORING_VERSION = 3
+# 4: facts, not words: each sentence is a code and what it names; templates/audits/reasons.html
+#    writes it. Results of version 3 and before keep the words they were stored with.
+SCORING_VERSION = 4
 
 # Points per answer for each track it points to, times the answer's weight for that track
 # (how strongly it points there, set per option by curators).
@@ -22,36 +24,8 @@ STAGE_BY_YEARS = {
     "5-plus": "deepen",
 }
 
-WARNING_TEXTS = {
-    "pay": (
-        "Pay is the wrong reason",
-        "“This track pays 25% more on levels.fyi” is not a reason to specialize. A premium of "
-        "10–30% over a generalist will not carry you through years of depth in work that does "
-        "not pull you in by itself.",
-    ),
-    "release_notes": (
-        "Release notes come with the job",
-        "{tracks} specialists keep up with model release notes every single week. If that "
-        "sounds like a chore, you are likely to burn out before the pay premium has paid you back.",
-    ),
-    "day_job": (
-        "Your day job has to allow the depth",
-        "Calling yourself a specialist only works if you may spend work time on that area. If "
-        "your manager wants more shipped features and less platform work, trying to be both is "
-        "the quickest way to burn out: talk to them first, or find a team where this is the job.",
-    ),
-    "trend": (
-        "Hot this quarter is not a reason",
-        "In 2024 the hot track was agents, in 2025 voice, and in 2026 attention is already moving "
-        "to long-context and memory. Chasing the trend resets your depth clock every year, "
-        "while the fundamentals that carry across tracks keep compounding.",
-    ),
-    "fde-not-a-downgrade": (
-        "Forward-deployed is not a downgrade",
-        "At Anthropic, OpenAI, Sierra and Decagon, FDE is a senior IC track with high pay and "
-        "unusual upside: you meet the most interesting enterprise problems before anyone else.",
-    ),
-}
+# The reflection answers' warnings, in the order the result lists them; a recommended
+# forward-deployed track adds "fde-not-a-downgrade". Their words: templates/audits/reasons.html.
 REFLECTION_CODES = ("pay", "release_notes", "day_job", "trend")
 
 
@@ -90,21 +64,7 @@ class AuditInput:
     warnings: frozenset[str] = frozenset()
 
 
-# --- small text helpers ---------------------------------------------------------------------
-
-
-def join_words(items: Iterable[str], conjunction: str = "and") -> str:
-    """Join items in natural English: "A", "A and B", "A, B and C"."""
-    words = [item for item in items if item]
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0]
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
-def _quoted(labels: Iterable[str]) -> str:
-    return join_words(f"“{label}”" for label in labels)
+# --- small helpers ---------------------------------------------------------------------------
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -115,26 +75,6 @@ def _unique(items: Iterable[str]) -> list[str]:
             seen.add(item)
             out.append(item)
     return out
-
-
-def _points(value: int) -> str:
-    return f"{value} point" if value in (1, -1) else f"{value} points"
-
-
-def _talk_phrase(labels: list[str], topics: frozenset[str] = frozenset()) -> str:
-    """The talks as a sentence names them: at a conference, or on a topic (quoted)."""
-    if not labels:
-        return "a conference talk"
-    venues = [label for label in labels if label not in topics]
-    on = [f"“{label}”" for label in labels if label in topics]
-    parts = []
-    if venues:
-        parts.append(
-            f"a talk at {venues[0]}" if len(venues) == 1 else f"talks at {join_words(venues)}"
-        )
-    if on:
-        parts.append(f"a talk on {on[0]}" if len(on) == 1 else f"talks on {join_words(on)}")
-    return join_words(parts)
 
 
 class _Evidence:
@@ -215,8 +155,8 @@ class _Evidence:
     def supporting(self, pairs: list[tuple[str, dict[str, int]]], slug: str) -> list[str]:
         return _unique(label for label, weights in pairs if weights.get(slug, 0) > 0)
 
-    def name_list(self, slugs: Iterable[str], conjunction: str = "and") -> str:
-        return join_words((self.names[slug] for slug in slugs), conjunction)
+    def name_list(self, slugs: Iterable[str]) -> list[str]:
+        return [self.names[slug] for slug in slugs]
 
 
 def _top(candidates: list[str], key) -> list[str]:
@@ -226,235 +166,107 @@ def _top(candidates: list[str], key) -> list[str]:
     return [slug for slug in candidates if key(slug) == best]
 
 
-# --- explanation sentences -----------------------------------------------------------------
+# --- the reasons, as facts templates/audits/reasons.html writes out ----------------------------
 
 
-def _curiosity_sentence(ev: _Evidence, slug: str, prefix: str = "You also chose") -> str | None:
+def _talks(ev: _Evidence, slug: str) -> dict:
+    """The finished talks behind a track: at a conference (venues), or on a topic."""
+    labels = ev.supporting(ev.talks, slug)
+    return {
+        "venues": [label for label in labels if label not in ev.topics],
+        "topics": [label for label in labels if label in ev.topics],
+    }
+
+
+def _chose(ev: _Evidence, slug: str, also: bool = True) -> dict | None:
+    """The curiosity answers that point to a track, if any."""
     labels = ev.supporting(ev.curiosity, slug)
     if not labels:
         return None
-    verb = "points" if len(labels) == 1 else "point"
-    return f"{prefix} {_quoted(labels)}, which {verb} to {ev.names[slug]}."
+    return {"kind": "chose", "track": ev.names[slug], "labels": labels, "also": also}
 
 
-def _breakdown(ev: _Evidence, slug: str) -> str:
-    parts = ev.parts[slug]
-    return (
-        f"{ev.names[slug]} scores {_points(ev.total(slug))} in all: {parts['talks']} from "
-        f"talks, {parts['companies']} from companies and {parts['curiosity']} from what you "
-        f"enjoy and read."
-    )
+def _breakdown(ev: _Evidence, slug: str) -> dict:
+    return {"kind": "breakdown", "track": ev.names[slug], "score": ev.total(slug), **ev.parts[slug]}
 
 
-def _tie_sentence(ev: _Evidence, recommended: list[str], key, what: str) -> str | None:
+def _tie(ev: _Evidence, recommended: list[str], key, curiosity: bool = False) -> dict | None:
     if len(recommended) < 2:
         return None
-    value = key(recommended[0])
-    return (
-        f"{ev.name_list(recommended)} tie at {_points(value)} {what}, so we show them all; "
-        f"another finished talk or a retake of the curiosity steps will separate them."
-    )
+    return {
+        "kind": "tie",
+        "tracks": ev.name_list(recommended),
+        "points": key(recommended[0]),
+        "curiosity": curiosity,
+    }
 
 
-def _agrees(labels: list[str], one: str, many: str) -> str:
-    """The verb for a list of the member's labels: "Modal hires", "Modal and Baseten hire"."""
-    return one if len(labels) == 1 else many
-
-
-def _explain_overlap(ev: _Evidence, recommended: list[str], overlap: list[str]) -> list[str]:
-    sentences = []
+def _reasons_overlap(ev: _Evidence, recommended: list[str], overlap: list[str]) -> list:
+    reasons = []
     for slug in recommended:
-        talks = ev.supporting(ev.talks, slug)
         companies = ev.supporting(ev.companies, slug)
-        where = join_words(companies) or "the companies you picked"
-        sentences += [
-            f"You finished {_talk_phrase(talks, ev.topics)} and want to work at {where}, "
-            f"which {_agrees(companies, 'hires', 'hire')} deep {ev.names[slug]} roles.",
-            _curiosity_sentence(ev, slug),
+        reasons += [
+            {
+                "kind": "overlap",
+                "track": ev.names[slug],
+                **_talks(ev, slug),
+                "companies": companies,
+            },
+            _chose(ev, slug),
             _breakdown(ev, slug),
         ]
-    sentences.append(_tie_sentence(ev, recommended, ev.total, "each"))
-    others = [slug for slug in overlap if slug not in recommended]
-    if others:
-        sentences.append(
-            f"{ev.name_list(others)} {_agrees(others, 'is', 'are')} also where your talks and "
-            f"companies meet, but with fewer points overall."
-        )
-    return [sentence for sentence in sentences if sentence]
+    reasons.append(_tie(ev, recommended, ev.total))
+    if others := [slug for slug in overlap if slug not in recommended]:
+        reasons.append({"kind": "also-overlap", "tracks": ev.name_list(others)})
+    return reasons
 
 
-def _explain_talks(ev: _Evidence, recommended: list[str]) -> list[str]:
-    sentences = []
+def _reasons_talks(ev: _Evidence, recommended: list[str]) -> list:
+    reasons = []
     for slug in recommended:
-        talks = ev.supporting(ev.talks, slug)
-        sentences += [
-            f"You finished {_talk_phrase(talks, ev.topics)}, which points to {ev.names[slug]}.",
-            _curiosity_sentence(ev, slug),
-        ]
-    labels, hired_for = ev.company_labels, ev.in_order(ev.company_tracks)
+        reasons += [{"kind": "talk", "track": ev.names[slug], **_talks(ev, slug)}, _chose(ev, slug)]
+    labels, hired_for = ev.company_labels, ev.name_list(ev.in_order(ev.company_tracks))
     if labels and hired_for:
-        sentences.append(
-            f"You want to work at {join_words(labels)}, which {_agrees(labels, 'hires', 'hire')} "
-            f"deep roles in {ev.name_list(hired_for)}, so your talks and your companies do not "
-            f"overlap."
-        )
+        reasons.append({"kind": "companies-elsewhere", "companies": labels, "tracks": hired_for})
     elif labels:
-        sentences.append(
-            f"You want to work at {join_words(labels)}, but we have no track they hire "
-            f"for, so your talks and your companies do not overlap."
-        )
+        reasons.append({"kind": "companies-unhired", "companies": labels})
     else:
-        sentences.append(
-            "You did not pick any companies, so there is no overlap to check your talks "
-            "against yet."
-        )
-    sentences += [
-        "When the two disagree, follow the talks: the pull of work you actually finish lasts "
-        "longer than any pay premium does.",
-        _tie_sentence(ev, recommended, ev.total, "each"),
-    ]
-    return [sentence for sentence in sentences if sentence]
+        reasons.append({"kind": "no-companies"})
+    return [*reasons, {"kind": "follow-talks"}, _tie(ev, recommended, ev.total)]
 
 
-def _explain_curiosity(ev: _Evidence, recommended: list[str]) -> list[str]:
-    sentences = [
-        "You have not finished a conference talk yet, so this rests only on the problems that "
-        "absorbed you and what you read for fun: a weak signal.",
-        *(_curiosity_sentence(ev, slug, prefix="You chose") for slug in recommended),
-        _tie_sentence(ev, recommended, ev.curiosity_score, "from your curiosity answers"),
+def _reasons_curiosity(ev: _Evidence, recommended: list[str]) -> list:
+    reasons = [
+        {"kind": "no-talk"},
+        *(_chose(ev, slug, also=False) for slug in recommended),
+        _tie(ev, recommended, ev.curiosity_score, curiosity=True),
     ]
-    labels, hired_for = ev.company_labels, ev.in_order(ev.company_tracks)
+    labels, hired_for = ev.company_labels, ev.name_list(ev.in_order(ev.company_tracks))
     if labels and hired_for:
-        sentences.append(
-            f"{join_words(labels)} {_agrees(labels, 'hires', 'hire')} for "
-            f"{ev.name_list(hired_for)}, but without a finished talk there is nothing for that "
-            f"to overlap with."
-        )
-    sentences.append(
-        f"Finish one conference talk in {ev.name_list(recommended, 'or')} this year, then retake "
-        f"the audit to see whether the leaning holds."
-    )
-    return [sentence for sentence in sentences if sentence]
+        reasons.append({"kind": "companies-no-talk", "companies": labels, "tracks": hired_for})
+    reasons.append({"kind": "finish-talk", "tracks": ev.name_list(recommended)})
+    return reasons
 
 
-def _explain_none(ev: _Evidence) -> list[str]:
-    sentences = [
-        "There is not enough to go on yet: you have not finished a conference talk, and none of "
-        "your answers about problems or reading points to a track."
-    ]
+def _reasons_none(ev: _Evidence) -> list:
+    reasons = [{"kind": "nothing"}]
     if labels := ev.company_labels:
-        sentences.append(
-            f"{join_words(labels)} {_agrees(labels, 'shows', 'show')} where you would like to "
-            f"work, but companies alone say where the pay is, not where your energy is."
-        )
-    sentences.append(
-        "Block two hours: note the AI problems that made you lose track of time, what you read "
-        "in your free time, and finish one conference talk, then take the audit again."
-    )
-    return sentences
+        reasons.append({"kind": "companies-alone", "companies": labels})
+    reasons.append({"kind": "block-two-hours"})
+    return reasons
 
 
-# --- stage, headline, warnings -------------------------------------------------------------
+# --- stage, warnings, runner-up ------------------------------------------------------------
 
 
 def _stage(ev: _Evidence, basis: str, recommended: list[str]) -> dict:
+    """The career stage by years, and the areas not tried yet (when the member named some)."""
     code = STAGE_BY_YEARS.get(ev.years, "unknown")
     clear = basis in ("overlap", "talks") and len(recommended) == 1
     if ev.years == "5-plus" and not clear:
         code = "refusing"
-    leaning = ev.name_list(recommended, "or")
-    untried = [ev.names[slug] for slug in ev.order if slug not in ev.tried]
-    untried_note = ""
-    if ev.tried and untried:
-        untried_note = f" Areas you have not tried yet: {join_words(untried)}."
-
-    if code == "too-early":
-        title = "Not yet: stay a generalist"
-        advice = (
-            "In your first year, breadth across prompting, retrieval, evals and observability is "
-            "worth more than depth in any one, and you cannot know what energizes you before you "
-            "have tried each. Stay a generalist for at least a year"
-            + (
-                " and treat the leaning below as something to watch, not a decision."
-                if recommended
-                else ", and try the areas the audit asks about before you take it again."
-            )
-            + untried_note
-        )
-    elif code == "explore":
-        title = "Keep exploring: the pivot is near"
-        advice = (
-            "Keep trying the areas you have not worked in yet. By years 2–3 you will have shipped "
-            "4–8 features and felt which problems you enjoy debugging at 11pm; that is the "
-            "moment to pick." + untried_note
-        )
-    elif code == "pivot":
-        title = "The natural moment to specialize"
-        if recommended:
-            advice = (
-                "You have shipped enough to know which problems you would debug at 11pm. Become "
-                f"the person your team brings {leaning} problems to: take the next decision in "
-                "that area, write its eval suite, give a brown-bag. The title follows the work."
-            )
-        else:
-            advice = (
-                "This is when most engineers specialize, but you need a leaning first: finish a "
-                "conference talk in the area that excites you and retake the audit."
-            )
-    elif code == "deepen":
-        title = "Go deeper"
-        if recommended:
-            advice = (
-                f"Build depth in {leaning} at team level: be the one your team brings these "
-                "problems to. Three months of being that person beats six months of rewriting "
-                "your résumé."
-            )
-        else:
-            advice = (
-                "You are past the usual pivot point without a leaning yet: finish a conference "
-                "talk in the area that pulls you and retake the audit soon."
-            )
-    elif code == "refusing":
-        title = "Refusing to specialize"
-        advice = (
-            "Past year 5, “I'm a generalist AI engineer” often means someone with depth somewhere "
-            "could replace you at any level. Senior pay rewards depth: pick one track"
-            + (f", {leaning} for a start," if recommended else "")
-            + " and go deep."
-        )
-    else:
-        title = "Career stage not given"
-        advice = (
-            "Tell us how long you have worked as an AI engineer and we can say whether now is the "
-            "time: not in year 1, naturally around years 2–3."
-        )
-    return {"code": code, "title": title, "advice": advice}
-
-
-def _headline(ev: _Evidence, basis: str, recommended: list[str], stage_code: str) -> str:
-    names = ev.name_list(recommended)
-    tied = " (tied)" if len(recommended) > 1 else ""
-    lead = "Your early leaning is" if stage_code == "too-early" else "We recommend"
-    if basis == "overlap":
-        match = "strong matches" if len(recommended) > 1 else "a strong match"
-        return (
-            f"{lead} {names}{tied}, {match}: the talks you finish and the companies you want "
-            f"meet there."
-        )
-    if basis == "talks":
-        if ev.companies:
-            gap = "the companies you picked do not hire for it"
-        else:
-            gap = "you picked no companies to confirm it"
-        return (
-            f"{lead} {names}{tied}, a moderate signal: your finished talks point there, but {gap}."
-        )
-    if basis == "curiosity":
-        return (
-            f"Your curiosity leans toward {names}{tied}, a weak signal until you finish a "
-            f"conference talk in it."
-        )
-    return "Not enough to go on yet, so there is no recommendation for now."
+    untried = [ev.names[slug] for slug in ev.order if slug not in ev.tried] if ev.tried else []
+    return {"code": code, "untried": untried}
 
 
 def _warnings(ev: _Evidence, recommended: list[str]) -> list[dict]:
@@ -462,45 +274,29 @@ def _warnings(ev: _Evidence, recommended: list[str]) -> list[dict]:
     for code in REFLECTION_CODES:
         if code not in ev.flags:
             continue
-        title, text = WARNING_TEXTS[code]
         if code == "release_notes":
             hit = [slug for slug in recommended if ev.tracks[slug].reads_release_notes_weekly]
             if not hit:
                 continue
-            text = text.format(tracks=ev.name_list(hit))
-        out.append({"code": code, "title": title, "text": text})
+            out.append({"code": code, "tracks": ev.name_list(hit)})
+        else:
+            out.append({"code": code})
     if any(ev.tracks[slug].forward_deployed for slug in recommended):
-        title, text = WARNING_TEXTS["fde-not-a-downgrade"]
-        out.append({"code": "fde-not-a-downgrade", "title": title, "text": text})
+        out.append({"code": "fde-not-a-downgrade"})
     return out
 
 
-def _tried_sentence(ev: _Evidence, recommended: list[str]) -> str | None:
-    if not ev.tried:
-        return None
+def _untried(ev: _Evidence, recommended: list[str]) -> dict | None:
+    """A recommended track the member has not tried, when they named the areas they tried."""
     untried = [slug for slug in recommended if slug not in ev.tried]
-    if not untried:
+    if not ev.tried or not untried:
         return None
-    return (
-        f"You have not listed {ev.name_list(untried, 'or')} among the areas you have tried: "
-        f"give it a real project at work before you commit."
-    )
-
-
-def _parts_phrase(ev: _Evidence, slug: str) -> str:
-    """Where a track's points came from, without the parts that gave none."""
-    parts = ev.parts[slug]
-    named = [
-        f"{parts['talks']} from talks" if parts["talks"] else "",
-        f"{parts['companies']} from companies" if parts["companies"] else "",
-        f"{parts['curiosity']} from curiosity" if parts["curiosity"] else "",
-    ]
-    return join_words(named)
+    return {"kind": "untried", "tracks": ev.name_list(untried)}
 
 
 def _runner_up(ev: _Evidence, basis: str, recommended: list[str], overlap: list[str]):
     """The track that comes next in the ranking the recommendation used, and why it is not
-    the recommendation: None when no other track scored."""
+    the recommendation (`why`): None when no other track scored."""
     if basis == "none" or not recommended:
         return None
     if basis == "overlap":
@@ -513,59 +309,35 @@ def _runner_up(ev: _Evidence, basis: str, recommended: list[str], overlap: list[
     if not others:
         return None
     slug = max(others, key=rank)  # the first of equals, in catalogue order
-    name, points, possible = ev.names[slug], ev.total(slug), ev.possible()
-    winner, top = ev.name_list(recommended), ev.total(recommended[0])
-    lead = (
-        f"{name} comes next with {points} of {possible} possible points ({_parts_phrase(ev, slug)})"
-    )
+    runner = {
+        "slug": slug,
+        "name": ev.names[slug],
+        "score": ev.total(slug),
+        # Where its points came from, without the parts that gave none.
+        "parts": [[points, part] for part, points in ev.parts[slug].items() if points],
+        "top": ev.total(recommended[0]),
+    }
     if basis == "overlap" and slug in overlap:
-        reason = f"{lead}: your talks and companies meet there too, but {winner} scores {top}."
+        runner["why"] = "meets-too"
     elif basis == "overlap":
-        missing = []
-        if slug not in ev.talk_tracks:
-            missing.append("none of the talks you finished is about it")
-        if slug not in ev.company_tracks:
-            missing.append("none of the companies you picked hires for it")
-        more = f" That is more than {winner}'s {top}, but" if points > top else " But"
-        reason = (
-            f"{lead}.{more} {join_words(missing)}, and a recommendation needs a finished talk "
-            f"and a company that meet on the same track."
-        )
-    elif basis == "talks" and slug in ev.talk_tracks:
-        reason = f"{lead}: a talk you finished points there too, but {winner} scores {top}."
+        runner["why"] = "does-not-meet"
+        runner["no_talk"] = slug not in ev.talk_tracks
+        runner["no_company"] = slug not in ev.company_tracks
     elif basis == "talks":
-        reason = (
-            f"{lead}, but no talk you finished points to it, and when your companies do not "
-            f"overlap your talks, the talks decide."
-        )
-    elif ev.curiosity_score(slug) > 0:
-        reason = (
-            f"{lead}: {ev.curiosity_score(slug)} of them from the problems and reading that "
-            f"absorbed you, against {ev.curiosity_score(recommended[0])} for {winner}."
-        )
+        runner["why"] = "talk-too" if slug in ev.talk_tracks else "no-talk"
     else:
-        reason = (
-            f"{lead}, but none of them from the problems and reading that absorbed you, which "
-            f"decide while you have no finished talk."
-        )
-    return {"slug": slug, "name": name, "score": points, "reason": reason}
+        runner["why"] = "curious" if ev.curiosity_score(slug) > 0 else "not-curious"
+        runner["curiosity"] = ev.curiosity_score(slug)
+        runner["top_curiosity"] = ev.curiosity_score(recommended[0])
+    return runner
 
 
 # --- entry point ---------------------------------------------------------------------------
 
 
-def points_sentence() -> str:
-    """How a score is counted, as the result says it: the numbers are the ones above."""
-    return (
-        f"Each answer gives every track it points to {_points(TALK_POINTS)} for a finished "
-        f"talk, {COMPANY_POINTS} for a company and {CURIOSITY_POINTS} for a problem or a read, "
-        f"times how strongly it points there (its weight): a problem that points strongly can "
-        f"count as much as a talk."
-    )
-
-
 def score(audit: AuditInput) -> dict:
-    """Score one audit; the result is plain JSON data, safe to store as a snapshot."""
+    """Score one audit; the result is plain JSON data, safe to store as a snapshot: codes and
+    what each sentence names, written out by templates/audits/reasons.html."""
     ev = _Evidence(audit)
     overlap = ev.in_order(ev.talk_tracks & ev.company_tracks)
     talks_only = ev.in_order(ev.talk_tracks)
@@ -573,27 +345,23 @@ def score(audit: AuditInput) -> dict:
 
     if overlap:
         basis, recommended = "overlap", _top(overlap, ev.total)
-        explanation = _explain_overlap(ev, recommended, overlap)
+        reasons = _reasons_overlap(ev, recommended, overlap)
     elif talks_only:
         basis, recommended = "talks", _top(talks_only, ev.total)
-        explanation = _explain_talks(ev, recommended)
+        reasons = _reasons_talks(ev, recommended)
     elif curious:
         basis, recommended = "curiosity", _top(curious, ev.curiosity_score)
-        explanation = _explain_curiosity(ev, recommended)
+        reasons = _reasons_curiosity(ev, recommended)
     else:
         basis, recommended = "none", []
-        explanation = _explain_none(ev)
-
-    tried = _tried_sentence(ev, recommended)
-    if tried:
-        explanation.append(tried)
-    stage = _stage(ev, basis, recommended)
+        reasons = _reasons_none(ev)
+    reasons.append(_untried(ev, recommended))
 
     return {
         "version": SCORING_VERSION,
         "basis": basis,
         "recommended": list(recommended),
-        "recommended_names": [ev.names[slug] for slug in recommended],
+        "recommended_names": ev.name_list(recommended),
         "scores": [
             {
                 "slug": slug,
@@ -610,8 +378,9 @@ def score(audit: AuditInput) -> dict:
         ],
         "possible": ev.possible(),
         "runner_up": _runner_up(ev, basis, recommended, overlap),
-        "headline": _headline(ev, basis, recommended, stage["code"]),
-        "explanation": explanation,
-        "stage": stage,
+        # The headline says whether the member picked any companies at all.
+        "picked_companies": bool(ev.companies),
+        "reasons": [reason for reason in reasons if reason],
+        "stage": _stage(ev, basis, recommended),
         "warnings": _warnings(ev, recommended),
     }

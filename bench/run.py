@@ -42,6 +42,7 @@ import csv
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -416,9 +417,11 @@ def locust(stack, people, directory, rate, duration):
     args += ["-u", str(users), "-r", str(users), "-t", f"{duration}s", "--host", stack.url("")]
     args += ["--csv", str(prefix), "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5"]
     env = dict(os.environ, BENCH_PEOPLE=str(data), BENCH_RATE=str(rate), BENCH_USERS=str(users))
+    before, machine_before = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_times()
     result = subprocess.run(  # nosec B603
         args, capture_output=True, text=True, timeout=duration + 120, check=False, env=env
     )
+    after, machine_after = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_times()
     stats = Path(f"{prefix}_stats.csv")
     if not stats.exists():
         fail(f"locust failed: {result.stdout[-2000:]}\n{result.stderr[-2000:]}")
@@ -440,9 +443,29 @@ def locust(stack, people, directory, rate, duration):
         "visitor_walks": count("visitor walk: result")
         - count("visitor walk: result", "Failure Count"),
         "revalidations": count("visitor: revalidate"),
+        # The load generator's own CPU, as a share of one core over the run.
+        "locust_cpu": (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        / duration,
+        # How busy the machine's cores were over the run (everything on it, Locust included).
+        "machine_busy": busy_share(machine_before, machine_after),
+        # Each kind of request (bench/mix.py names them): how many, and their p95 in ms.
+        "kinds": {name: (int(line["Request Count"]), float(line["95%"]))
+                  for name, line in lines.items()},
     }  # fmt: skip
     time.sleep(0.5)
     return row
+
+
+def cpu_times():
+    """(busy, total) jiffies of all cores, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_share(before, after):
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total else 0.0
 
 
 def highest_rate(stack, people, directory):
@@ -886,6 +909,10 @@ def main():
     judge(mixed)
     log(f"  {mixed['name']}: {mixed['rps']:,.0f} req/s, p95 {mixed['p95'] / 1000:.0f} ms, "
         f"{mixed['errors']} errors, {mixed['walks']} audits walked")  # fmt: skip
+    log(f"    the cores {mixed['machine_busy']:.0%} busy; Locust itself used "
+        f"{mixed['locust_cpu']:.0%} of a core")  # fmt: skip
+    for kind, (requests, p95) in sorted(mixed["kinds"].items(), key=lambda item: -item[1][1]):
+        log(f"    {kind}: {requests:,} requests, p95 {p95:,.0f} ms")
     log("== the highest rate within the p95 limit")
     best = highest_rate(stack, mix_people, directory)
     report["highest_rate"] = f"{best} req/s" if best else f"none of {CONFIG['rates']}"
@@ -918,7 +945,15 @@ def main():
         f"({mixed['visitor_walks']:,} of them by visitors) and {mixed['revalidations']:,} pages "
         f"revalidated; with Redis hung, {hung['walks']:,} walked; with Redis stopped, "
         f"{down['walks']:,}. The app logged {report['tracebacks_off']} tracebacks with every "
-        f"cache off and {report['tracebacks_on']} with caches on."
+        f"cache off and {report['tracebacks_on']} with caches on. During the mix the two cores "
+        f"were {mixed['machine_busy']:.0%} busy (Locust itself {mixed['locust_cpu']:.0%} of one "
+        "core). The mix's slowest kinds of "
+        "request, by p95: "
+        + "; ".join(
+            f"{kind} {p95:,.0f} ms ({requests:,} requests)"
+            for kind, (requests, p95) in sorted(mixed["kinds"].items(), key=lambda i: -i[1][1])[:6]
+        )
+        + "."
     )
 
     references = [reference_row(r) for r in (healthz, visitor_floor, floor) if r.get("runs")]

@@ -79,7 +79,7 @@ def test_every_track_comes_out_of_an_honest_audit_as_the_overlap(slug):
     audit_input, snapshot = read_answers(honest_answers(track))
     result = score(audit_input)
     assert result["recommended"] == [slug]
-    assert result["basis"] == "overlap", result["headline"]
+    assert result["basis"] == "overlap", result["reasons"]
 
 
 @pytest.mark.parametrize("slug", TRACKS)

@@ -24,6 +24,7 @@ from task_helpers import DATABASE_TASKS, queued_tasks, run_worker
 
 from audits import flows, plans
 from audits.models import Audit, AuditAnswer
+from audits.reports import in_words, plain, plan_in_words
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -280,6 +281,14 @@ def test_export_json_has_answers_and_result(member_client):
     data = json.loads(response.content)
     assert data["result"]["recommended_names"] == ["Retrieval"]
     assert data["answers"]["talks"] == ["SIGIR"]
+    # The sentences, as the result page words them.
+    assert data["result"]["headline"].startswith("We recommend Retrieval, a strong match")
+    assert (
+        "You finished a talk at SIGIR and want to work at Glean, which hires deep Retrieval roles."
+        in data["result"]["explanation"]
+    )
+    assert data["result"]["stage"]["title"] == "The natural moment to specialize"
+    assert data["result"]["next_steps"][0]["stages"][0]["title"] == "Days 1–30: become the person"
 
 
 def test_print_page_has_the_report_without_navigation(member_client):
@@ -400,7 +409,7 @@ def test_the_result_explains_each_score_against_its_scale(member_client):
     assert possible == 5 and ">5/5</text>" in page  # Retrieval: SIGIR 3 and Glean 2
     assert 'class="bar seg-talks"' in page and 'class="bar seg-companies"' in page
     assert "Talks: SIGIR" in page and "Companies: Glean" in page  # the table's sources
-    assert "Runner-up:" in page and audit.result["runner_up"]["reason"] in page
+    assert "Runner-up:" in page and in_words(audit.result)["runner_up"]["reason"] in plain(page)
     assert "scoring version" not in page
 
 
@@ -437,7 +446,7 @@ def test_every_tracks_plan_links_every_item_and_shows_no_empty_stage(slug):
     from tracks.models import Track
 
     track = Track.objects.get(slug=slug)
-    (plan,) = plans.next_steps({"recommended": [slug]})
+    (plan,) = map(plan_in_words, plans.next_steps({"recommended": [slug]}))
     assert plan["stages"], slug
     for stage in plan["stages"]:
         assert stage["items"], (slug, stage["title"])
@@ -480,6 +489,32 @@ def test_a_result_scored_before_version_2_still_renders(member_client):
     assert member_client.get(active_link(audit).get_absolute_url()).status_code == 200
 
 
+def test_a_result_scored_before_version_4_shows_the_words_it_stored(member_client):
+    audit = walk(member_client)
+    page = plain(member_client.get(reverse("audits:result", args=[audit.id])).content.decode())
+    old = {key: value for key, value in in_words(audit.result).items() if key != "reasons"}
+    for words in (old["headline"], *old["explanation"], old["stage"]["advice"]):
+        assert words in page  # as the templates word them today
+    old["version"] = 3
+    old["headline"] = "A headline as a result of 2025 stored it."
+    old["explanation"] = ["A reason as it was worded then."]
+    old["stage"]["title"] = "A stage of then"
+    old["runner_up"]["reason"] = "The runner-up's reason of then."
+    old["next_steps"][0]["stages"][0]["items"][0]["text"] = "An item of then:"
+    Audit.objects.filter(pk=audit.pk).update(result=old, scoring_version=3)
+    page = plain(member_client.get(reverse("audits:result", args=[audit.id])).content.decode())
+    for words in (
+        old["headline"],
+        *old["explanation"],
+        old["stage"]["title"],
+        old["runner_up"]["reason"],
+        "An item of then:",
+    ):
+        assert words in page, words
+    json_export = member_client.get(reverse("audits:export_json", args=[audit.id])).json()
+    assert json_export["result"] == old
+
+
 def test_a_share_link_shows_the_result_but_nothing_personal(member_client, member):
     audit = walk(member_client)
     response = share(member_client, audit)
@@ -506,7 +541,7 @@ def test_a_share_link_shows_the_result_but_nothing_personal(member_client, membe
     assert '<meta name="twitter:title"' in html and '<meta name="twitter:description"' in html
     assert "A 90-day plan for Retrieval" in html and "possible points" in html
     report = html[html.index('<article class="report">') : html.index("</article>")]
-    assert audit.result["headline"] not in report and "you finish" not in report
+    assert in_words(audit.result)["headline"] not in plain(report) and "you finish" not in report
     assert "Your 90-day plan" not in html and "talks you finished" not in html
     for personal in (
         member.username,

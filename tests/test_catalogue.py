@@ -80,7 +80,7 @@ def count_queries(client, url):
 QUERY_BUDGET = {
     "home": 1 + 2,
     "tracks": 1 + 2,
-    "track": 1 + 8,
+    "track": 1 + 7,
     "companies": 1 + 3,
     "company": 1 + 2,
     "conferences": 1 + 2,

@@ -388,9 +388,12 @@ TRACK_SLUGS = [
 @pytest.mark.parametrize("slug", TRACK_SLUGS)
 def test_each_tracks_plan_fits_the_track_at_every_stage(slug, stage):
     from audits import plans
+    from audits.reports import plan_in_words
 
     track = Track.objects.get(slug=slug)
-    (plan,) = plans.next_steps({"recommended": [slug], "stage": {"code": stage}})
+    (plan,) = map(
+        plan_in_words, plans.next_steps({"recommended": [slug], "stage": {"code": stage}})
+    )
     sentences = [
         item["text"] + " " + ", ".join(link["text"] for link in item["links"]) + item["after"]
         for stage_ in plan["stages"]
@@ -409,13 +412,14 @@ def test_each_tracks_plan_fits_the_track_at_every_stage(slug, stage):
 @pytest.mark.parametrize("slug", [*TRACK_SLUGS, None])
 def test_under_one_year_the_plan_is_a_generalists(slug):
     from audits import plans
+    from audits.reports import plan_in_words
 
     result = {
         "recommended": [slug] if slug else [],
         "runner_up": {"slug": "voice"} if slug else None,
         "stage": {"code": "too-early"},
     }
-    (plan,) = plans.next_steps(result)
+    (plan,) = map(plan_in_words, plans.next_steps(result))
     assert plan["title"] == "Your 90-day plan: stay a generalist"
     text = " ".join(item["text"] for stage in plan["stages"] for item in stage["items"])
     assert "prompting, retrieval, evals and observability" in text

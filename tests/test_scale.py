@@ -171,7 +171,7 @@ def test_bench_data_creates_members_with_finished_audits(django_user_model, make
     assert AuditAnswer.objects.filter(audit__in=audits).count() == audits.count() * TOTAL_STEPS
     now = timezone.now()
     for audit in audits:
-        assert set(audit.result) >= {"recommended", "scores", "headline", "next_steps", "colours"}
+        assert set(audit.result) >= {"recommended", "scores", "reasons", "next_steps", "colours"}
         assert set(audit.answers_snapshot) >= {"years", "tried", "talks", "companies"}
         assert audit.years == audit.answers_snapshot["years"]
         assert audit.created_at < audit.finished_at <= now

@@ -1,4 +1,5 @@
-"""The curiosity-audit scoring: pure function, no database."""
+"""The curiosity-audit scoring: pure function, no database. Its words are the templates', and
+the tests read them as the member does, written out by audits.reports.in_words."""
 
 import ast
 import json
@@ -6,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audits import scoring
-from audits.scoring import SCORING_VERSION, AuditInput, Signal, TrackRef, score
+from audits import charts, scoring
+from audits.reports import in_words, plain
+from audits.scoring import SCORING_VERSION, AuditInput, Signal, TrackRef
 
 TRACKS = (
     TrackRef("retrieval", "Retrieval", reads_release_notes_weekly=True),
@@ -65,6 +68,11 @@ CUSTOMER_WORKFLOW = Signal("A customer's workflow that needed untangling", {"for
 EVAL_POSTS = Signal("Eval blog posts", {"evals": 2})
 AGENT_NOTES = Signal("Agent design notes", {"agents": 2})
 VISION_DEMOS = Signal("Vision-model demos", {"multimodal": 2})
+
+
+def score(audit_input):
+    """The result as the member reads it: the scoring's facts and the sentences written out."""
+    return in_words(scoring.score(audit_input))
 
 
 def audit(**kwargs):
@@ -440,7 +448,7 @@ def test_talk_and_company_points_scale_with_weight_and_count():
 
 
 def test_result_is_json_serialisable_and_versioned():
-    result = score(
+    result = scoring.score(
         audit(
             years="5-plus",
             tried=("retrieval",),
@@ -451,7 +459,7 @@ def test_result_is_json_serialisable_and_versioned():
             warnings=frozenset({"pay", "release_notes", "day_job", "trend"}),
         )
     )
-    assert result["version"] == SCORING_VERSION == 3
+    assert result["version"] == SCORING_VERSION == 4
     assert json.loads(json.dumps(result)) == result
     assert set(result) == {
         "version",
@@ -459,8 +467,8 @@ def test_result_is_json_serialisable_and_versioned():
         "recommended",
         "recommended_names",
         "scores",
-        "headline",
-        "explanation",
+        "picked_companies",
+        "reasons",
         "stage",
         "warnings",
         "possible",
@@ -644,7 +652,8 @@ def test_the_sentence_about_points_says_what_the_scoring_does():
     each kind, at a weight, is what the sentence says it is."""
     import re
 
-    sentence = scoring.points_sentence()
+    chart = charts.score_chart(scoring.score(audit(talks=[SIGIR])))
+    sentence = plain(render_to_string("audits/reasons.html#points", {"points": chart["points"]}))
     talk_points, company_points, curiosity_points = (
         int(n) for n in re.findall(r"(\d+)(?: points?)? for a", sentence)
     )
@@ -674,4 +683,4 @@ def test_a_talk_topic_is_a_talk_on_it_not_at_it():
     assert "at A customer case study" not in text
     assert "a talk on “A customer case study: rolling an AI assistant out”" in text
     assert "a talk at SIGIR" in text
-    assert result["version"] == SCORING_VERSION == 3
+    assert result["version"] == SCORING_VERSION == 4

@@ -1,9 +1,9 @@
 """Planned queries for the catalogue pages: each page's rows in a fixed number of queries."""
 
-from collections import Counter
+from collections import defaultdict
 
 from django.apps import apps
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from .models import (
     Company,
@@ -42,7 +42,7 @@ def renamed_track(former_slug):
 
 def tracks_for_cards(query=""):
     """Tracks with their skills, filtered by a skill, company, conference or track name."""
-    tracks = published_tracks().prefetch_related("skills")
+    tracks = published_tracks().prefetch_related(Prefetch("skills", to_attr="skill_list"))
     query = query.strip()
     if query:
         tracks = tracks.filter(
@@ -59,57 +59,61 @@ def tracks_for_cards(query=""):
 
 
 def with_everything(track):
-    """The track with what its page lists, in one query per list."""
+    """The track with what its page lists, in one query per list, as lists: `skill_list`,
+    `background_list`, `hiring_list`, `session_list` and `project_list`."""
     prefetch_related_objects(
         [track],
-        "skills",
-        "backgrounds",
-        Prefetch("hiring", queryset=CompanyTrack.objects.select_related("company")),
-        Prefetch("sessions", queryset=ConferenceTrack.objects.select_related("conference")),
-        Prefetch("project_listings", queryset=ProjectTrack.objects.select_related("project")),
+        Prefetch("skills", to_attr="skill_list"),
+        Prefetch("backgrounds", to_attr="background_list"),
+        Prefetch(
+            "hiring",
+            queryset=CompanyTrack.objects.select_related("company"),
+            to_attr="hiring_list",
+        ),
+        Prefetch(
+            "sessions",
+            queryset=ConferenceTrack.objects.select_related("conference"),
+            to_attr="session_list",
+        ),
+        Prefetch(
+            "project_listings",
+            queryset=ProjectTrack.objects.select_related("project"),
+            to_attr="project_list",
+        ),
     )
     return track
 
 
 def related_tracks(track, limit=3):
-    """Other tracks that share the most hiring companies with this one."""
-    company_ids = [hiring.company_id for hiring in track.hiring.all()]
-    shared = Counter(
-        CompanyTrack.objects.filter(company_id__in=company_ids, track__published=True)
-        .exclude(track=track)
-        .values_list("track_id", flat=True)
+    """Other tracks that share the most hiring companies with this one: [(track, shared)]."""
+    company_ids = [hiring.company_id for hiring in track.hiring_list]
+    ranked = (
+        published_tracks()
+        .exclude(pk=track.pk)
+        .annotate(shared=Count("hiring", filter=Q(hiring__company_id__in=company_ids)))
+        .filter(shared__gt=0)
+        .order_by("-shared", "number")[:limit]
     )
-    if not shared:
-        return []
-    by_id = published_tracks().in_bulk(list(shared))
-    ranked = sorted(shared.items(), key=lambda item: (-item[1], by_id[item[0]].number))
-    return [(by_id[track_id], count) for track_id, count in ranked[:limit]]
-
-
-def companies_with_tracks():
-    return Company.objects.prefetch_related(
-        Prefetch(
-            "hiring",
-            queryset=CompanyTrack.objects.filter(track__published=True).select_related("track"),
-        )
-    )
+    return [(other, other.shared) for other in ranked]
 
 
 def company_matrix(tracks, selected=""):
     """Every company (or those hiring for the track `selected`) with a cell per track of
-    `tracks`: (track, hires for it, qualifier)."""
-    companies = list(companies_with_tracks())
-    rows = []
-    for company in companies:
-        qualifiers = {hiring.track_id: hiring.qualifier for hiring in company.hiring.all()}
-        if selected and not any(t.slug == selected and t.id in qualifiers for t in tracks):
-            continue
-        rows.append(
-            (
-                company,
-                [(t, t.id in qualifiers, qualifiers.get(t.id, "")) for t in tracks],
-            )
-        )
+    `tracks`: (track, hires for it, qualifier). The cells come from one light query of
+    (company, track, qualifier) triples, not from a row object per hiring."""
+    hires = defaultdict(dict)
+    for company_id, track_id, qualifier in CompanyTrack.objects.filter(
+        track__published=True
+    ).values_list("company_id", "track_id", "qualifier"):
+        hires[company_id][track_id] = qualifier
+    tracks = list(tracks)
+    selected_id = next((track.id for track in tracks if track.slug == selected), None)
+    companies = list(Company.objects.all())
+    rows = [
+        (company, [(t, t.id in hires[company.id], hires[company.id].get(t.id, "")) for t in tracks])
+        for company in companies
+        if not selected or selected_id in hires[company.id]
+    ]
     return {"rows": rows, "total": len(companies)}
 
 
@@ -118,19 +122,24 @@ def hiring_tracks(company):
 
 
 def conferences_with_sessions():
+    """Every conference, its sessions under published tracks in `listed` (a list: no queryset
+    made per conference)."""
     return Conference.objects.prefetch_related(
         Prefetch(
             "sessions",
             queryset=ConferenceTrack.objects.filter(track__published=True).select_related("track"),
+            to_attr="listed",
         )
     )
 
 
 def projects_with_tracks():
+    """Every project, its listings under published tracks in `listed`."""
     return Project.objects.prefetch_related(
         Prefetch(
             "listings",
             queryset=ProjectTrack.objects.filter(track__published=True).select_related("track"),
+            to_attr="listed",
         )
     )
 
