@@ -5,7 +5,7 @@ import feedparser
 import pytest
 from django.urls import reverse
 
-from tracks.models import Company, CompanyTrack, ConferenceTrack, Project, Track
+from tracks.models import Company, CompanyTrack, ConferenceTrack, Project, ProjectTrack, Track
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,9 @@ def test_result_and_history_say_nothing_changed_then_what_did(member_client, mem
     assert "under Voice" not in result
     history = member_client.get("/audits/").content.decode()
     assert "Company renamed: Glean → Glean Technologies" in history
+    # Retrieval's changes are kept for the next page now; a later change is listed at once.
+    project = Project.objects.create(name="Tiny retrieval", slug="tiny-retrieval")
+    ProjectTrack.objects.create(project=project, track=Track.objects.get(slug="retrieval"))
+    result = member_client.get(f"/audits/{audit.id}/result/").content.decode()
+    assert "Tiny retrieval: now listed under Retrieval" in result
+    assert "Company renamed: Glean → Glean Technologies" in result
