@@ -417,6 +417,8 @@ def locust(stack, people, directory, rate, duration):
     args += ["-u", str(users), "-r", str(users), "-t", f"{duration}s", "--host", stack.url("")]
     args += ["--csv", str(prefix), "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5"]
     env = dict(os.environ, BENCH_PEOPLE=str(data), BENCH_RATE=str(rate), BENCH_USERS=str(users))
+    access_log = Path(stack.run_dir) / "access.log"
+    logged = access_log.stat().st_size if access_log.exists() else 0
     before, machine_before = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_times()
     result = subprocess.run(  # nosec B603
         args, capture_output=True, text=True, timeout=duration + 120, check=False, env=env
@@ -446,6 +448,8 @@ def locust(stack, people, directory, rate, duration):
         # The load generator's own CPU, as a share of one core over the run.
         "locust_cpu": (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         / duration,
+        # The p95 nginx logged for the same requests (deploy/nginx.conf: $request_time).
+        "served_p95": served_p95(access_log, logged),
         # How busy the machine's cores were over the run (everything on it, Locust included).
         "machine_busy": busy_share(machine_before, machine_after),
         # Each kind of request (bench/mix.py names them): how many, and their p95 in ms.
@@ -454,6 +458,14 @@ def locust(stack, people, directory, rate, duration):
     }  # fmt: skip
     time.sleep(0.5)
     return row
+
+
+def served_p95(access_log, offset):
+    """The p95, in ms, of the request times nginx logged after `offset` bytes of its log."""
+    with open(access_log, "rb") as lines:
+        lines.seek(offset)
+        times = sorted(float(line.split()[-2]) * 1000 for line in lines if line.strip())
+    return times[int(len(times) * 0.95)] if times else 0.0
 
 
 def cpu_times():
@@ -910,7 +922,8 @@ def main():
     log(f"  {mixed['name']}: {mixed['rps']:,.0f} req/s, p95 {mixed['p95'] / 1000:.0f} ms, "
         f"{mixed['errors']} errors, {mixed['walks']} audits walked")  # fmt: skip
     log(f"    the cores {mixed['machine_busy']:.0%} busy; Locust itself used "
-        f"{mixed['locust_cpu']:.0%} of a core")  # fmt: skip
+        f"{mixed['locust_cpu']:.0%} of a core; p95 as nginx logged it "
+        f"{mixed['served_p95']:.0f} ms")  # fmt: skip
     for kind, (requests, p95) in sorted(mixed["kinds"].items(), key=lambda item: -item[1][1]):
         log(f"    {kind}: {requests:,} requests, p95 {p95:,.0f} ms")
     log("== the highest rate within the p95 limit")
@@ -947,7 +960,8 @@ def main():
         f"{down['walks']:,}. The app logged {report['tracebacks_off']} tracebacks with every "
         f"cache off and {report['tracebacks_on']} with caches on. During the mix the two cores "
         f"were {mixed['machine_busy']:.0%} busy (Locust itself {mixed['locust_cpu']:.0%} of one "
-        "core). The mix's slowest kinds of "
+        f"core), and nginx logged a p95 of {mixed['served_p95']:.0f} ms for its requests (Locust "
+        f"measured {mixed['p95'] / 1000:.0f} ms). The mix's slowest kinds of "
         "request, by p95: "
         + "; ".join(
             f"{kind} {p95:,.0f} ms ({requests:,} requests)"
