@@ -1,6 +1,6 @@
-"""The realistic mix for Locust, at a fixed arrival rate: every person sends on a schedule
-(constant_throughput), not as soon as the last answer came, so a slow site shows as slow
-answers, not as fewer requests.
+"""The realistic mix for Locust, at a fixed arrival rate: every person sends on a schedule of
+their own (random gaps, Poisson arrivals), not as soon as the last answer came, so a slow site
+shows as slow answers, not as fewer requests.
 
     locust -f bench/mix.py --headless -u 100 -r 100 -t 60s --host http://127.0.0.1:PORT
 
@@ -22,13 +22,14 @@ import os
 import random
 import re
 import secrets
+import time
 from pathlib import Path
 
 import gevent
-from locust import HttpUser, constant_throughput, task
+from locust import HttpUser, task
 
 PEOPLE = json.loads(Path(os.environ["BENCH_PEOPLE"]).read_text())
-PER_PERSON = float(os.environ["BENCH_RATE"]) / int(os.environ["BENCH_USERS"])
+PERIOD = int(os.environ["BENCH_USERS"]) / float(os.environ["BENCH_RATE"])  # seconds
 ENCODINGS = {"Accept-Encoding": "gzip, deflate, br"}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -39,13 +40,22 @@ visitors = itertools.count()
 
 
 class Person(HttpUser):
+    """One person sending on a schedule of their own, whenever the last answer came (at once
+    when it is already late): the gaps between their requests are random (exponential, PERIOD
+    seconds on average), so all the people together arrive as independent people do, a Poisson
+    stream at the mix's rate, clumps included. (Locust's constant_throughput keeps each person in
+    step with the moment they were spawned, and Locust spawns them in bursts: the mix then
+    arrived as bursts of dozens of requests at once.)"""
+
     abstract = True
-    wait_time = constant_throughput(PER_PERSON)
 
     def on_start(self):
-        # Each person's schedule starts at a random point of its period, so the arrivals are
-        # spread from the first second on rather than all at once.
-        gevent.sleep(random.random() / PER_PERSON)  # noqa: S311  # nosec B311
+        self.next_send = time.monotonic()
+        gevent.sleep(self.wait_time())
+
+    def wait_time(self):
+        self.next_send += random.expovariate(1 / PERIOD)  # noqa: S311  # nosec B311
+        return max(0.0, self.next_send - time.monotonic())
 
 
 class Visitor(Person):
