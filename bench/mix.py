@@ -43,9 +43,9 @@ class Person(HttpUser):
     """One person sending on a schedule of their own, whenever the last answer came (at once
     when it is already late): the gaps between their requests are random (exponential, PERIOD
     seconds on average), so all the people together arrive as independent people do, a Poisson
-    stream at the mix's rate, clumps included. (Locust's constant_throughput keeps each person in
-    step with the moment they were spawned, and Locust spawns them in bursts: the mix then
-    arrived as bursts of dozens of requests at once.)"""
+    stream at the mix's rate, clumps included. Not Locust's constant_throughput: it keeps each
+    person in step with the moment Locust spawned them, and Locust spawns them within a second,
+    so the requests would arrive in bursts of dozens."""
 
     abstract = True
 
