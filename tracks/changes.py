@@ -80,6 +80,13 @@ def former_names(model, rows):
     return before
 
 
+def change(model, row, title, url):
+    """The change a history `row` of `model` records, titled `title`, pointing to `url(row)`."""
+    return Change(
+        f"{model._meta.model_name}-{row.history_id}", row.history_date, title, title + ".", url(row)
+    )
+
+
 def listed_changes(model, label, rows, url):
     """Companies, conferences, projects: added, renamed, edited, removed."""
     before = former_names(model, rows)
@@ -93,15 +100,7 @@ def listed_changes(model, label, rows, url):
             title = f"{label} renamed: {before[row.history_id]} → {row.name}"
         else:
             title = f"{label} details updated: {row.name}"
-        changes.append(
-            Change(
-                f"{model._meta.model_name}-{row.history_id}",
-                row.history_date,
-                title,
-                title + ".",
-                url(row),
-            )
-        )
+        changes.append(change(model, row, title, url))
     return changes
 
 
@@ -117,15 +116,7 @@ def listing_changes(model, rows, item_names, track_names, describe, url):
             title = f"{item}: no longer listed under {track}"
         else:
             title = f"{item}: its listing under {track} was updated"
-        changes.append(
-            Change(
-                f"{model._meta.model_name}-{row.history_id}",
-                row.history_date,
-                title,
-                title + ".",
-                url(row),
-            )
-        )
+        changes.append(change(model, row, title, url))
     return changes
 
 

@@ -72,16 +72,16 @@ def renamed_track_or_404(slug, address):
 def company_list(request):
     selected = request.GET.get("track", "")
     # Not even a slug (a NUL byte, say): no query at all.
-    if selected and not (
-        slug_re.fullmatch(selected) and selectors.published_tracks().filter(slug=selected).exists()
-    ):
+    if selected and not slug_re.fullmatch(selected):
+        raise Http404("No such track.")
+    tracks = list(selectors.published_tracks())  # the filter's, the matrix's and the key's
+    if selected and selected not in {track.slug for track in tracks}:
         return renamed_track_or_404(
             selected, lambda renamed: f"{request.path}?track={renamed.slug}"
         )
     template = "tracks/company_list.html"
     if request.htmx and request.htmx.target == "company-matrix":
         template += "#matrix"
-    tracks = selectors.published_tracks()  # read once, by the template or the matrix
     return render(
         request,
         template,
