@@ -33,3 +33,16 @@ EVALS_ANSWERS = {
         "hot-this-quarter": "yes",
     },
 }
+
+# The nine tracks of the seed content, in the chapter's order.
+TRACK_SLUGS = [
+    "retrieval",
+    "agents",
+    "evals",
+    "inference",
+    "voice",
+    "multimodal",
+    "safety",
+    "fine-tuning",
+    "forward-deployed",
+]

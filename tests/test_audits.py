@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from answers import EVALS_ANSWERS
+from answers import EVALS_ANSWERS, TRACK_SLUGS
 from audit_helpers import (
     PASSWORD,
     RETRIEVAL_ANSWERS,
@@ -428,20 +428,7 @@ def test_the_plan_has_three_linked_stages_and_the_runner_up_folded(member_client
     assert 'Watch a talk next from <a href="/conferences/#sigir"' not in page
 
 
-@pytest.mark.parametrize(
-    "slug",
-    [
-        "retrieval",
-        "agents",
-        "evals",
-        "inference",
-        "voice",
-        "multimodal",
-        "safety",
-        "fine-tuning",
-        "forward-deployed",
-    ],
-)
+@pytest.mark.parametrize("slug", TRACK_SLUGS)
 def test_every_tracks_plan_links_every_item_and_shows_no_empty_stage(slug):
     from tracks.models import Track
 

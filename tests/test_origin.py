@@ -10,6 +10,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from answers import RETRIEVAL_ANSWERS, TRACK_SLUGS
 from audit_helpers import post_step, start, step_url
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -371,18 +372,6 @@ def test_admin_signs_an_editorial_addition_with_its_curator(client, curator):
 
 # --- Generated text reads as written by a person ----------------------------------------------
 
-TRACK_SLUGS = [
-    "retrieval",
-    "agents",
-    "evals",
-    "inference",
-    "voice",
-    "multimodal",
-    "safety",
-    "fine-tuning",
-    "forward-deployed",
-]
-
 
 @pytest.mark.parametrize("stage", ["explore", "pivot", "deepen", "refusing"])
 @pytest.mark.parametrize("slug", TRACK_SLUGS)
@@ -431,19 +420,7 @@ def test_under_one_year_the_plan_is_a_generalists(slug):
 
 def test_a_first_year_result_says_not_yet_and_gives_no_track_plan(client):
     audit = start(client)
-    answers = {
-        0: {"years": "under-1", "tried": []},
-        1: {"lost-track-of-time": []},
-        2: {"free-time-reading": []},
-        3: {"talks": ["sigir:talk"]},
-        4: {"companies": ["glean"]},
-        5: {
-            "pay-main-draw": "no",
-            "weekly-release-notes": "yes",
-            "day-job-depth": "yes",
-            "hot-this-quarter": "no",
-        },
-    }
+    answers = {**RETRIEVAL_ANSWERS, 0: {"years": "under-1", "tried": []}}
     for step, data in answers.items():
         response = post_step(client, audit, step, data)
     visible, _, _ = read(page(client, response["Location"]))
